@@ -1,0 +1,17 @@
+-- Store an inbound message and its job in one statement (so in one transaction).
+-- A gateway message id seen before inserts nothing and returns the existing job (created = false).
+WITH inbound AS (
+    INSERT INTO messages (instance, chat, direction, gateway_message_id, sender, push_name, body)
+    VALUES (:#instance, :#chat, 'in', :#gatewayMessageId, :#sender, :#pushName, :#text)
+    ON CONFLICT (instance, gateway_message_id) DO NOTHING
+    RETURNING id, instance, chat
+), job AS (
+    INSERT INTO ai_jobs (message_id, instance, chat, max_attempts, context_messages, input_json)
+    SELECT id, instance, chat, :#maxAttempts, :#contextMessages, CAST(:#inputJson AS jsonb) FROM inbound
+    RETURNING id
+)
+SELECT id AS job_id, true AS created FROM job
+UNION ALL
+SELECT j.id, false
+  FROM ai_jobs j JOIN messages m ON m.id = j.message_id
+ WHERE m.instance = :#instance AND m.gateway_message_id = :#gatewayMessageId
