@@ -1,0 +1,82 @@
+package app.clivy.aiworker.worker;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+
+import app.clivy.aiworker.openrouter.ProviderException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Names what happened to a job for the outcome routes: sets the variables their SQL and log lines
+ * use ({@code errorClass}, {@code errorMsg}, {@code status}, {@code providerMessage},
+ * {@code delaySeconds}; on success {@code latencyMs}, {@code inputTokens}, {@code outputTokens}).
+ */
+@Component("jobOutcomes")
+public class JobOutcomes {
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final long retryDelaySeconds;
+    private final long timeoutMs;
+
+    public JobOutcomes(@Value("${ai-worker.retry-delay-seconds:30}") long retryDelaySeconds,
+                       @Value("${ai-worker.openrouter.timeout-ms:120000}") long timeoutMs) {
+        this.retryDelaySeconds = retryDelaySeconds;
+        this.timeoutMs = timeoutMs;
+    }
+
+    /** Describes the failure caught by the route's onException. */
+    public void describe(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ProviderException provider = find(caught, ProviderException.class);
+        String errorClass;
+        String errorMsg;
+        int status;
+        long retryAfter = 0;
+        if (provider != null) {
+            errorClass = provider.getErrorClass();
+            errorMsg = provider.getErrorMsg();
+            status = provider.getStatus();
+            retryAfter = provider.getRetryAfterSeconds();
+        } else if (find(caught, SocketTimeoutException.class) != null) {
+            errorClass = "timeout";
+            status = 0;
+            errorMsg = "LLM call failed (timeout): no answer within " + timeoutMs + " ms";
+        } else if (find(caught, IOException.class) != null) {
+            errorClass = "network";
+            status = 0;
+            errorMsg = "LLM call failed (network): " + find(caught, IOException.class).getClass().getSimpleName()
+                    + ": " + find(caught, IOException.class).getMessage();
+        } else {
+            errorClass = "internal";
+            status = 0;
+            errorMsg = "Internal error: " + (caught == null ? "unknown" : caught.getClass().getSimpleName() + ": " + caught.getMessage());
+        }
+        exchange.setVariable("errorClass", errorClass);
+        exchange.setVariable("errorMsg", errorMsg);
+        exchange.setVariable("status", status == 0 ? errorClass : String.valueOf(status));
+        int cut = errorMsg.indexOf("): ");
+        exchange.setVariable("providerMessage", cut >= 0 ? errorMsg.substring(cut + 3) : errorMsg);
+        exchange.setVariable("delaySeconds", Math.max(retryDelaySeconds, retryAfter));
+    }
+
+    /** Reads the figures of a completed job's output_json for the success line. */
+    public void done(Exchange exchange) throws IOException {
+        JsonNode output = json.readTree(exchange.getVariable("output", String.class));
+        exchange.setVariable("latencyMs", output.path("latency_ms").asLong());
+        exchange.setVariable("inputTokens", output.path("input_tokens").asLong());
+        exchange.setVariable("outputTokens", output.path("output_tokens").asLong());
+    }
+
+    private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,97 @@
+package app.clivy.aiworker.worker;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.support.SynchronizationAdapter;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.stereotype.Component;
+
+/**
+ * The node's job slots: at most {@code ai-worker.concurrency} jobs in flight. A claim reserves
+ * slots first and claims no more jobs than it holds, so claimed jobs never wait in a queue where
+ * their lease would run out. When a job finishes and work may be waiting (a claim came back full,
+ * or a wake-up found no free slot), the freed slot triggers the next claim at once.
+ */
+@Component("jobSlots")
+public class JobSlots {
+
+    private final int capacity;
+    private final Semaphore free;
+    private final AtomicBoolean backlogSuspected = new AtomicBoolean();
+    private final AtomicBoolean paused = new AtomicBoolean();
+    private final ProducerTemplate template;
+
+    public JobSlots(@Value("${ai-worker.concurrency:8}") int capacity, @Lazy ProducerTemplate template) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("ai-worker.concurrency must be at least 1");
+        }
+        this.capacity = capacity;
+        this.free = new Semaphore(capacity);
+        this.template = template;
+    }
+
+    /** Takes up to {@code wanted} free slots; returns how many it took (0 while paused). */
+    public int reserve(int wanted) {
+        if (paused.get()) {
+            return 0;
+        }
+        int taken = 0;
+        while (taken < wanted && free.tryAcquire()) {
+            taken++;
+        }
+        if (taken == 0) {
+            backlogSuspected.set(true);
+        }
+        return taken;
+    }
+
+    /** After a claim: gives back the slots no job came for ({@code claimedRows} is the claim's result list, or anything else if it failed). */
+    public void releaseUnused(int reserved, Object claimedRows) {
+        int claimed = claimedRows instanceof java.util.List<?> rows ? rows.size() : 0;
+        if (reserved > claimed) {
+            free.release(reserved - claimed);
+        }
+        if (reserved > 0 && claimed == reserved) {
+            backlogSuspected.set(true); // the queue may hold more
+        }
+    }
+
+    /** Ties one slot to the job's exchange: the slot frees when the job's route completes, however it ends. */
+    public void holdUntilDone(Exchange job) {
+        job.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange exchange) {
+                free.release();
+                if (backlogSuspected.compareAndSet(true, false) && !paused.get()) {
+                    template.asyncSendBody("direct:claim-jobs", "slot-freed");
+                }
+            }
+        });
+    }
+
+    public int inFlight() {
+        return capacity - free.availablePermits();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    public boolean isPaused() {
+        return paused.get();
+    }
+
+    public void pause() {
+        paused.set(true);
+    }
+
+    public void resume() {
+        paused.set(false);
+        backlogSuspected.set(false);
+        template.asyncSendBody("direct:claim-jobs", "resumed");
+    }
+}

@@ -1,0 +1,54 @@
+package app.clivy.aiworker.worker;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Who this node is in leases, and the pool its jobs run on. */
+@Configuration
+public class WorkerNode {
+
+    private final String id;
+    private final long leaseSeconds;
+
+    public WorkerNode(@Value("${ai-worker.node-id}") String id,
+                      @Value("${ai-worker.openrouter.timeout-ms:120000}") long timeoutMs,
+                      @Value("${ai-worker.lease-margin-seconds:30}") long marginSeconds) {
+        this.id = id;
+        // a lease outlives the slowest legitimate call, so only a dead or stuck node loses it
+        this.leaseSeconds = (timeoutMs + 999) / 1000 + marginSeconds;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public long getLeaseSeconds() {
+        return leaseSeconds;
+    }
+
+    /**
+     * The thread pool profile {@code jobPool} that runs claimed jobs ({@link JobSlots} keeps at most
+     * {@code concurrency} in flight). A Camel profile, not a Spring Executor bean: one of those would
+     * switch off Spring Boot's own task executor, which platform-http needs.
+     */
+    @Bean
+    public CamelContextConfiguration jobPoolProfile(@Value("${ai-worker.concurrency:8}") int concurrency) {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+                ThreadPoolProfile profile = new ThreadPoolProfileBuilder("jobPool")
+                        .poolSize(concurrency).maxPoolSize(concurrency).maxQueueSize(-1).build();
+                camel.getExecutorServiceManager().registerThreadPoolProfile(profile);
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
+            }
+        };
+    }
+}

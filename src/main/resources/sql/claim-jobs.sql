@@ -1,0 +1,16 @@
+-- Claim due jobs for this node in one statement. SKIP LOCKED: concurrent claims (other threads,
+-- other nodes) never take the same job and never wait for each other. Each claim consumes an
+-- attempt and stamps a lease that outlives the slowest legitimate call.
+UPDATE ai_jobs j
+   SET status       = 'processing',
+       attempts     = j.attempts + 1,
+       locked_by    = :#${bean:workerNode.getId},
+       locked_until = now() + make_interval(secs => :#${bean:workerNode.getLeaseSeconds})
+ WHERE j.id IN (SELECT id
+                  FROM ai_jobs
+                 WHERE status = 'pending' AND run_at <= now()
+                 ORDER BY run_at, id
+                 LIMIT :#slots
+                   FOR UPDATE SKIP LOCKED)
+RETURNING j.id, j.message_id, j.instance, j.chat, j.attempts, j.max_attempts, j.context_messages,
+          j.input_json::text AS input_json

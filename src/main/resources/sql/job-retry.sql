@@ -1,0 +1,6 @@
+-- A retryable failure: back to the queue after the delay (the larger of ours and Retry-After).
+UPDATE ai_jobs
+   SET status = 'pending', run_at = now() + make_interval(secs => :#${variable.delaySeconds}),
+       error_class = :#${variable.errorClass}, error_msg = :#${variable.errorMsg},
+       locked_by = NULL, locked_until = NULL
+ WHERE id = :#${variable.job[id]} AND status = 'processing' AND locked_by = :#${bean:workerNode.getId}

@@ -1,0 +1,69 @@
+package app.clivy.aiworker.support;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole bundle with its worker running against {@link FakeOpenRouter}. The breaker opens for
+ * 2 s instead of 60 and a call times out after 2 s, so the breaker and timeout rows run quickly.
+ */
+public abstract class WorkerTest extends BundleTest {
+
+    @RegisterExtension
+    protected final LogCapture logs = new LogCapture();
+    @Autowired
+    protected CircuitBreaker openRouterCircuitBreaker;
+
+    protected String instance;
+
+    @DynamicPropertySource
+    static void fakeOpenRouter(DynamicPropertyRegistry registry) {
+        registry.add("ai-worker.openrouter.base-url", FakeOpenRouter::baseUrl);
+        registry.add("ai-worker.openrouter.api-key", () -> "sk-or-v1-test-secret-0123456789");
+        registry.add("ai-worker.openrouter.timeout-ms", () -> "2000");
+        registry.add("ai-worker.breaker.open-seconds", () -> "2");
+    }
+
+    @BeforeEach
+    void freshBreakerAndInstance() {
+        openRouterCircuitBreaker.reset();
+        instance = "inst-" + UUID.randomUUID();
+    }
+
+    /** Posts a customer message and returns its job id. */
+    protected long postMessage(String text) {
+        var res = client().post("/webhook/ai",
+                WebhookClient.textEvent(instance, "m-" + UUID.randomUUID(), "628123456789@s.whatsapp.net", text));
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(202);
+        return Long.parseLong(res.body().replaceAll("\\D", ""));
+    }
+
+    protected Map<String, Object> job(long id) {
+        return db.queryForMap("SELECT *, EXTRACT(EPOCH FROM run_at - now()) AS run_in_seconds FROM ai_jobs WHERE id = ?", id);
+    }
+
+    /** Waits until the job has status {@code status} with {@code attempts} attempts. */
+    protected Map<String, Object> awaitJob(long id, String status, int attempts) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            Map<String, Object> row = job(id);
+            return status.equals(row.get("status")) && Integer.valueOf(attempts).equals(row.get("attempts"));
+        });
+        return job(id);
+    }
+
+    /** Makes a scheduled retry due now, as if its delay had passed. */
+    protected void makeDue(long id) {
+        db.update("UPDATE ai_jobs SET run_at = now() WHERE id = ?", id);
+    }
+}
