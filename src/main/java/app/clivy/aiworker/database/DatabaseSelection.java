@@ -74,7 +74,9 @@ public class DatabaseSelection implements ApplicationContextInitializer<Configur
             resolved.put("spring.datasource.password", env.getProperty("ai-worker.db.password", ""));
             LOG.info("🐘 Using PostgreSQL at {}:{}/{} as user {} (DB_HOST)", host, port, name, user);
         } else {
-            EmbeddedPostgres pg = startEmbedded(env, name);
+            Path dataDir = Path.of(env.getProperty("ai-worker.embedded-db.data-dir", "./data/postgres")).toAbsolutePath().normalize();
+            EmbeddedPostgres pg = startEmbedded(env, dataDir, name);
+            resolved.put("ai-worker.embedded-db.data-dir", dataDir.toString());
             resolved.put("ai-worker.db.host", "localhost");
             resolved.put("ai-worker.db.port", String.valueOf(pg.getPort()));
             resolved.put("ai-worker.db.user", "postgres");
@@ -94,8 +96,7 @@ public class DatabaseSelection implements ApplicationContextInitializer<Configur
         env.getPropertySources().addFirst(new MapPropertySource("ai-worker-database", resolved));
     }
 
-    private EmbeddedPostgres startEmbedded(ConfigurableEnvironment env, String dbName) {
-        Path dataDir = Path.of(env.getProperty("ai-worker.embedded-db.data-dir", "./data/postgres")).toAbsolutePath().normalize();
+    private EmbeddedPostgres startEmbedded(ConfigurableEnvironment env, Path dataDir, String dbName) {
         int port = env.getProperty("ai-worker.embedded-db.port", Integer.class, 5433);
         try {
             Files.createDirectories(dataDir);
