@@ -2,13 +2,39 @@ package app.clivy.aiworker.credits;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
-/** The JSON the alert hook posts to {@code ai-worker.credits.alert-url} when the level gets worse. */
+/**
+ * The alert hook: when the level gets worse, the route posts {@link #json} to
+ * {@code ai-worker.credits.alert-url} (empty = off). The URL may hold a token, so it is never logged.
+ */
 @Component("creditAlert")
 public class CreditAlert {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String url;
+    private final long timeoutMs;
+
+    public CreditAlert(@Value("${ai-worker.credits.alert-url:}") String url,
+                       @Value("${ai-worker.credits.timeout-ms:10000}") long timeoutMs) {
+        this.url = url == null ? "" : url.strip();
+        this.timeoutMs = timeoutMs;
+    }
+
+    public boolean enabled() {
+        return !url.isEmpty();
+    }
+
+    /**
+     * The camel-http endpoint for the alert URL: its own query (a token, say) is kept and the
+     * client options are added after it, so the route need not know whether the URL has a query.
+     */
+    public String endpoint() {
+        return url + (url.contains("?") ? "&" : "?") + "httpMethod=POST&throwExceptionOnFailure=false"
+                + "&connectTimeout=" + timeoutMs + "&connectionRequestTimeout=" + timeoutMs + "&responseTimeout=" + timeoutMs;
+    }
 
     public String json(CreditAssessment assessment) {
         ObjectNode alert = JSON.createObjectNode();

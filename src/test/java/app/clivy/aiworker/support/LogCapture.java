@@ -1,0 +1,56 @@
+package app.clivy.aiworker.support;
+
+import java.util.List;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+
+/** Captures every log event of the JVM (root logger) while open; close detaches it. */
+public final class LogCapture implements AutoCloseable {
+
+    private final Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+
+    public LogCapture() {
+        appender.start();
+        root.addAppender(appender);
+    }
+
+    /** The formatted messages of one logger, in order. */
+    public List<String> lines(String loggerName) {
+        return events().stream().filter(e -> e.getLoggerName().equals(loggerName)).map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** The messages of one logger at one level. */
+    public List<String> lines(String loggerName, Level level) {
+        return events().stream().filter(e -> e.getLoggerName().equals(loggerName) && e.getLevel() == level)
+                .map(ILoggingEvent::getFormattedMessage).toList();
+    }
+
+    /** Every event as text, with its throwable's messages: for checks that something is never logged. */
+    public String everything() {
+        StringBuilder all = new StringBuilder();
+        for (ILoggingEvent e : events()) {
+            all.append(e.getFormattedMessage()).append('\n');
+            for (var t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+                all.append(t.getMessage()).append('\n');
+            }
+        }
+        return all.toString();
+    }
+
+    private List<ILoggingEvent> events() {
+        synchronized (appender.list) {
+            return List.copyOf(appender.list);
+        }
+    }
+
+    @Override
+    public void close() {
+        root.detachAppender(appender);
+        appender.stop();
+    }
+}
