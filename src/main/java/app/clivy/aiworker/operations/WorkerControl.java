@@ -1,0 +1,88 @@
+package app.clivy.aiworker.operations;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import app.clivy.aiworker.worker.JobSlots;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.camel.ProducerTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jmx.export.annotation.ManagedAttribute;
+import org.springframework.jmx.export.annotation.ManagedOperation;
+import org.springframework.jmx.export.annotation.ManagedOperationParameter;
+import org.springframework.jmx.export.annotation.ManagedResource;
+import org.springframework.stereotype.Component;
+
+/**
+ * The operator's controls over JMX (Hawtio, JConsole): pause and resume claiming (jobs in flight
+ * finish), requeue a failed job, queue depth by status, the breaker's state and a manual reset.
+ */
+@Component
+@ManagedResource(objectName = "app.clivy.aiworker:type=Worker,name=worker",
+        description = "clivy AI worker: pause/resume, requeue, queue depth, circuit breaker")
+public class WorkerControl {
+
+    private final JobSlots slots;
+    private final CircuitBreaker breaker;
+    private final JdbcTemplate db;
+    private final ProducerTemplate template;
+
+    public WorkerControl(JobSlots slots, CircuitBreaker openRouterCircuitBreaker, JdbcTemplate db, ProducerTemplate template) {
+        this.slots = slots;
+        this.breaker = openRouterCircuitBreaker;
+        this.db = db;
+        this.template = template;
+    }
+
+    @ManagedOperation(description = "Stop claiming new jobs; jobs in flight finish")
+    public void pause() {
+        slots.pause();
+    }
+
+    @ManagedOperation(description = "Claim jobs again")
+    public void resume() {
+        slots.resume();
+    }
+
+    @ManagedAttribute(description = "True while claiming is paused")
+    public boolean isPaused() {
+        return slots.isPaused();
+    }
+
+    @ManagedAttribute(description = "Jobs running on this node now")
+    public int getJobsInFlight() {
+        return slots.inFlight();
+    }
+
+    @ManagedOperation(description = "Put a failed job back in the queue with fresh attempts")
+    @ManagedOperationParameter(name = "jobId", description = "ai_jobs.id of a failed job")
+    public String requeueFailedJob(long jobId) {
+        Object requeued = template.requestBody("direct:requeue-failed-job", jobId);
+        return requeued instanceof java.util.List<?> rows && !rows.isEmpty()
+                ? "Job #" + jobId + " requeued"
+                : "Job #" + jobId + " is not a failed job; nothing changed";
+    }
+
+    @ManagedAttribute(description = "Jobs by status")
+    public Map<String, Long> getQueueDepth() {
+        Map<String, Long> depth = new LinkedHashMap<>();
+        for (String status : new String[] {"pending", "processing", "done", "failed"}) {
+            depth.put(status, 0L);
+        }
+        db.query("SELECT status, COUNT(*) AS n FROM ai_jobs GROUP BY status",
+                rs -> {
+                    depth.put(rs.getString("status"), rs.getLong("n"));
+                });
+        return depth;
+    }
+
+    @ManagedAttribute(description = "State of the openrouter circuit breaker")
+    public String getBreakerState() {
+        return breaker.getState().name();
+    }
+
+    @ManagedOperation(description = "Close the openrouter circuit breaker now")
+    public void resetBreaker() {
+        breaker.reset();
+    }
+}
