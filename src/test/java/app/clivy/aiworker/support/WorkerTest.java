@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The whole bundle with its worker running against {@link FakeOpenRouter}. The breaker opens for
- * 2 s instead of 60 and a call times out after 2 s, so the breaker and timeout rows run quickly.
+ * 2 s instead of 60 and a call times out after 5 s, so the breaker and timeout rows run quickly.
  */
 public abstract class WorkerTest extends BundleTest {
 
@@ -31,7 +31,7 @@ public abstract class WorkerTest extends BundleTest {
     static void fakeOpenRouter(DynamicPropertyRegistry registry) {
         registry.add("ai-worker.openrouter.base-url", FakeOpenRouter::baseUrl);
         registry.add("ai-worker.openrouter.api-key", () -> "sk-or-v1-test-secret-0123456789");
-        registry.add("ai-worker.openrouter.timeout-ms", () -> "2000");
+        registry.add("ai-worker.openrouter.timeout-ms", () -> "5000");
         registry.add("ai-worker.breaker.open-seconds", () -> "2");
     }
 

@@ -187,12 +187,12 @@ class OutcomeMappingTest extends WorkerTest {
 
     @Test
     void aSlowAnswerPastTheTimeoutIsRetried() {
-        when("row-slow", completion("too late", "openai/gpt-4o", 1, 1, 0).withFixedDelay(3_500));
+        when("row-slow", completion("too late", "openai/gpt-4o", 1, 1, 0).withFixedDelay(7_000));
         long id = postMessage("row-slow hello");
 
         Map<String, Object> row = awaitJob(id, "pending", 1);
         assertThat(row).containsEntry("error_class", "timeout")
-                .containsEntry("error_msg", "LLM call failed (timeout): no answer within 2000 ms");
+                .containsEntry("error_msg", "LLM call failed (timeout): no answer within 5000 ms");
         assertThat(((Number) row.get("run_in_seconds")).doubleValue()).isCloseTo(30, within(3.0));
     }
 

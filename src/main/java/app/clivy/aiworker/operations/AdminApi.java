@@ -1,0 +1,95 @@
+package app.clivy.aiworker.operations;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import app.clivy.aiworker.intake.WebhookRejectedException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/** Reads and checks what the admin API (routes/11-admin-api.camel.yaml) is asked: ids, filters, document bodies. */
+@Component("adminApi")
+public class AdminApi {
+
+    private static final Set<String> STATUSES = Set.of("pending", "processing", "done", "failed");
+    private static final int MAX_DOCUMENT_CHARS = 100_000;
+    private final ObjectMapper json = new ObjectMapper();
+
+    /** The {@code {id}} path parameter into variable {@code id}, or 400. */
+    public void pathId(Exchange exchange) {
+        exchange.setVariable("id", id(exchange.getMessage().getHeader("id", String.class)));
+    }
+
+    static long id(String raw) {
+        try {
+            long id = Long.parseLong(raw == null ? "" : raw.trim());
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw WebhookRejectedException.badRequest("id must be a positive whole number, not '" + raw + "'");
+    }
+
+    /** {@code ?status=&limit=} of GET /api/jobs into variables {@code status} (or null) and {@code limit}. */
+    public void jobFilter(Exchange exchange) {
+        String status = exchange.getMessage().getHeader("status", String.class);
+        if (status != null && !status.isBlank() && !STATUSES.contains(status)) {
+            throw WebhookRejectedException.badRequest("status must be one of pending, processing, done, failed");
+        }
+        exchange.setVariable("status", status == null || status.isBlank() ? null : status);
+        exchange.setVariable("limit", limit(exchange.getMessage().getHeader("limit", String.class)));
+    }
+
+    /** {@code ?instance=&limit=} of GET /api/documents. */
+    public void documentFilter(Exchange exchange) {
+        String instance = exchange.getMessage().getHeader("instance", String.class);
+        exchange.setVariable("instance", instance == null || instance.isBlank() ? null : instance);
+        exchange.setVariable("limit", limit(exchange.getMessage().getHeader("limit", String.class)));
+    }
+
+    /** A document body {@code {"instance","title","content"}} as the named parameters of its SQL. */
+    public Map<String, Object> document(byte[] body) {
+        JsonNode node;
+        try {
+            node = body == null || body.length == 0 ? null : json.readTree(body);
+        } catch (IOException e) {
+            throw WebhookRejectedException.badRequest("malformed JSON: " + e.getMessage().split("\n")[0]);
+        }
+        if (node == null || !node.isObject()) {
+            throw WebhookRejectedException.badRequest("body must be a JSON object with instance, title and content");
+        }
+        Map<String, Object> doc = new HashMap<>();
+        for (String field : new String[] {"instance", "title", "content"}) {
+            JsonNode value = node.get(field);
+            if (value == null || !value.isTextual() || value.asText().isBlank()) {
+                throw WebhookRejectedException.badRequest(field + " must be a non-empty string");
+            }
+            doc.put(field, value.asText());
+        }
+        if (doc.get("content").toString().length() > MAX_DOCUMENT_CHARS) {
+            throw WebhookRejectedException.badRequest("content must be at most " + MAX_DOCUMENT_CHARS + " characters");
+        }
+        return doc;
+    }
+
+    private static int limit(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return 50;
+        }
+        try {
+            int limit = Integer.parseInt(raw.trim());
+            if (limit >= 1 && limit <= 500) {
+                return limit;
+            }
+        } catch (NumberFormatException ignored) {
+            // answered below
+        }
+        throw WebhookRejectedException.badRequest("limit must be a whole number from 1 to 500");
+    }
+}

@@ -1,0 +1,1 @@
+DELETE FROM documents WHERE id = :#${variable.id} RETURNING id

@@ -1,0 +1,8 @@
+-- Newest jobs first, optionally of one status, as one JSON array.
+SELECT COALESCE(jsonb_agg(x ORDER BY x.id DESC), '[]'::jsonb)::text AS json
+  FROM (SELECT id, status, instance, chat, attempts, max_attempts, run_at, error_class, error_msg,
+               created_at, updated_at
+          FROM ai_jobs
+         WHERE (CAST(:#${variable.status} AS text) IS NULL OR status = :#${variable.status})
+         ORDER BY id DESC
+         LIMIT :#${variable.limit}) x
