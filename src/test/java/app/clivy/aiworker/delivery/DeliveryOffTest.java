@@ -26,7 +26,7 @@ class DeliveryOffTest extends WorkerTest {
         when("dl-off", completion("Stored only (dl-off).", "openai/gpt-4o", 10, 5, 0.0001));
         long job = postMessage("dl-off hello");
 
-        awaitJob(job, "done", 1);
+        awaitDone(job);
         assertThat(db.queryForObject("SELECT delivery_status FROM messages WHERE job_id = ? AND direction = 'out'", String.class, job))
                 .isEqualTo("off");
         assertThat(camel.getRouteController().getRouteStatus("reply-listener")).isEqualTo(ServiceStatus.Stopped);

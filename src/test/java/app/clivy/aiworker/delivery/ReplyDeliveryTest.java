@@ -40,7 +40,7 @@ class ReplyDeliveryTest extends DeliveryTest {
         server().stubFor(send("dl-success").willReturn(sent("3EB0C431C26A1916E1F1")));
         long job = postMessage("dl-success jam buka?");
 
-        awaitJob(job, "done", 1);
+        awaitDone(job);
         long id = db.queryForObject("SELECT id FROM messages WHERE job_id = ? AND direction = 'out'", Long.class, job);
         Map<String, Object> row = awaitDelivery(id, "sent");
         assertThat(row).containsEntry("gateway_reply_id", "3EB0C431C26A1916E1F1").containsEntry("delivery_attempts", 1)
