@@ -62,6 +62,18 @@ public abstract class WorkerTest extends BundleTest {
         return job(id);
     }
 
+    /**
+     * Waits until the job is done, making each scheduled retry due at once: for tests about what
+     * happens after a reply, where a slow first call on a loaded machine must not matter.
+     */
+    protected Map<String, Object> awaitDone(long id) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            db.update("UPDATE ai_jobs SET run_at = now() WHERE id = ? AND status = 'pending'", id);
+            return "done".equals(job(id).get("status"));
+        });
+        return job(id);
+    }
+
     /** Makes a scheduled retry due now, as if its delay had passed. */
     protected void makeDue(long id) {
         db.update("UPDATE ai_jobs SET run_at = now() WHERE id = ?", id);

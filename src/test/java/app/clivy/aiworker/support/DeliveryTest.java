@@ -1,0 +1,61 @@
+package app.clivy.aiworker.support;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole bundle with reply delivery on, against {@link FakeGateway}: quick backoff (100 ms
+ * base), a fast sweep, the gateway breaker open for 1 s. The instance {@link #SECOND_INSTANCE} has
+ * its own gateway (the prefix {@link #SECOND_PREFIX} on the same fake).
+ */
+public abstract class DeliveryTest extends WorkerTest {
+
+    public static final String SECOND_INSTANCE = "inst-second-gateway";
+    public static final String SECOND_PREFIX = "/second";
+
+    @Autowired
+    protected CircuitBreaker gatewayCircuitBreaker;
+
+    @DynamicPropertySource
+    static void fakeGateway(DynamicPropertyRegistry registry) {
+        registry.add("ai-worker.gateway.url", FakeGateway::baseUrl);
+        registry.add("ai-worker.gateway.token", () -> FakeGateway.TOKEN);
+        registry.add("ai-worker.gateway.instances." + SECOND_INSTANCE + ".url", () -> FakeGateway.baseUrl() + SECOND_PREFIX);
+        registry.add("ai-worker.gateway.sweep-interval-ms", () -> "300");
+        registry.add("ai-worker.gateway.timeout-ms", () -> "2000");
+        registry.add("ai-worker.gateway.retry-base-ms", () -> "100");
+        registry.add("ai-worker.gateway.retry-max-ms", () -> "400");
+        registry.add("ai-worker.gateway.max-attempts", () -> "8");
+        registry.add("ai-worker.gateway.breaker.open-seconds", () -> "1");
+    }
+
+    @BeforeEach
+    void freshGatewayBreaker() {
+        gatewayCircuitBreaker.reset();
+    }
+
+    /** Stores a reply as job-done does (pending, due now); the insert trigger wakes the delivery. */
+    protected long storeReply(String instance, String chat, String body) {
+        return db.queryForObject("""
+                INSERT INTO messages (instance, chat, direction, body, delivery_status, delivery_run_at)
+                VALUES (?, ?, 'out', ?, 'pending', now()) RETURNING id""", Long.class, instance, chat, body);
+    }
+
+    protected Map<String, Object> reply(long id) {
+        return db.queryForMap("SELECT * FROM messages WHERE id = ?", id);
+    }
+
+    protected Map<String, Object> awaitDelivery(long id, String status) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> status.equals(reply(id).get("delivery_status")));
+        return reply(id);
+    }
+}
