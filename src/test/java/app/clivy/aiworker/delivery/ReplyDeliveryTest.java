@@ -78,6 +78,9 @@ class ReplyDeliveryTest extends DeliveryTest {
         long id = storeReply(instance, CHAT, "dl-429 reply");
 
         await().until(() -> logs.contains("🔁 Reply #" + id + " delivery retry in 30.0s: gateway answered 429"));
+        // the line is logged just before the row is rescheduled
+        await().until(() -> db.queryForObject("SELECT EXTRACT(EPOCH FROM delivery_run_at - now()) FROM messages WHERE id = ?",
+                Number.class, id).doubleValue() > 0);
         Number dueIn = db.queryForObject("SELECT EXTRACT(EPOCH FROM delivery_run_at - now()) FROM messages WHERE id = ?", Number.class, id);
         assertThat(dueIn.doubleValue()).isBetween(25.0, 31.0);
         assertThat(reply(id)).containsEntry("delivery_status", "pending").containsEntry("delivery_attempts", 1);
