@@ -182,7 +182,27 @@ public class WebhookEventParser {
         if (value.indexOf('\u0000') >= 0) {
             throw WebhookRejectedException.badRequest(path + " must not contain NUL characters");
         }
+        if (hasLoneSurrogate(value)) {
+            // a JSON escape such as \\ud800 alone decodes to half a character, which UTF-8 cannot store
+            throw WebhookRejectedException.badRequest(path + " must be valid Unicode text (it holds an unpaired surrogate escape)");
+        }
         return value;
+    }
+
+    private static boolean hasLoneSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                    i++;
+                } else {
+                    return true;
+                }
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean flag(JsonNode parent, String field, String path) {

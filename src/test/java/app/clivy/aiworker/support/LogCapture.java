@@ -41,6 +41,18 @@ public final class LogCapture implements AutoCloseable, BeforeEachCallback, Afte
         close();
     }
 
+    /**
+     * Attaches again, keeping what was captured: Spring Boot's logging set-up at the start of an
+     * application detaches and stops the root logger's appenders (call it from an
+     * ApplicationPreparedEvent listener).
+     */
+    public void reattach() {
+        if (!appender.isStarted()) {
+            appender.start();
+        }
+        root.addAppender(appender);
+    }
+
     /** Every formatted message, in order. */
     public List<String> lines() {
         return events().stream().map(ILoggingEvent::getFormattedMessage).toList();

@@ -1,0 +1,155 @@
+package app.clivy.aiworker.worker;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Lazy;
+import org.springframework.context.event.EventListener;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The worker's part of a SIGTERM / Ctrl+C, before Camel, the web server and the database stop (the
+ * highest phase stops first): stop claiming, stop the listener and the sweep, let the jobs in
+ * flight finish within {@code ai-worker.shutdown-timeout-seconds}, then hand this node's unfinished
+ * jobs back to {@code pending} without consuming an attempt. A job still running after that cannot
+ * write its late result: completion checks the lease, which the hand-back cleared.
+ */
+@Component
+public class GracefulShutdown implements SmartLifecycle {
+
+    private static final Logger LOG = LoggerFactory.getLogger("app.clivy.aiworker.Server");
+    private static final List<String> WORKER_ROUTES = List.of("job-listener", "job-sweep");
+
+    private final CamelContext camel;
+    private final JobSlots slots;
+    private final NamedParameterJdbcTemplate db;
+    private final WorkerNode node;
+    private final boolean workerEnabled;
+    private final Duration timeout;
+    private final String handBackSql;
+    private volatile boolean running;
+
+    // @Lazy: created early, a CamelContext here would start before the YAML routes are configured
+    public GracefulShutdown(@Lazy CamelContext camel, JobSlots slots, NamedParameterJdbcTemplate db, WorkerNode node,
+                            @Value("${ai-worker.worker.enabled:true}") boolean workerEnabled,
+                            @Value("${ai-worker.shutdown-timeout-seconds:10}") long timeoutSeconds) {
+        this.camel = camel;
+        this.slots = slots;
+        this.db = db;
+        this.node = node;
+        this.workerEnabled = workerEnabled;
+        this.timeout = Duration.ofSeconds(timeoutSeconds);
+        try {
+            this.handBackSql = new ClassPathResource("sql/hand-back-jobs.sql").getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        if (workerEnabled) {
+            LOG.info("🤖 AI Worker started (node {}, {} jobs at a time)", node.getId(), slots.capacity());
+        }
+    }
+
+    @EventListener
+    public void ready(ApplicationReadyEvent event) {
+        if (event.getApplicationContext() instanceof WebServerApplicationContext web && web.getWebServer() != null) {
+            LOG.info("🚀 Server starting on port {}", web.getWebServer().getPort());
+        }
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        LOG.info("🛑 Shutting down server...");
+        LOG.info("🤖 Stopping AI Worker...");
+        slots.pause();
+        LOG.info("🔕 Stopping job listener...");
+        for (String route : WORKER_ROUTES) {
+            try {
+                camel.getRouteController().stopRoute(route, 5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("⚠  Could not stop route {}: {}", route, e.getMessage());
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (slots.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (slots.inFlight() > 0) {
+            LOG.warn("⏱  {} job(s) still running after {} s", slots.inFlight(), timeout.toSeconds());
+        }
+        try {
+            List<Long> handedBack = db.queryForList(handBackSql, Map.of("node", node.getId()), Long.class);
+            if (!handedBack.isEmpty()) {
+                LOG.info("↩️  Handed back {} unfinished job(s) to pending: {}", handedBack.size(), handedBack);
+            }
+        } catch (RuntimeException e) {
+            // the database is unreachable: the lease runs out and the rescue sweep of another start returns them
+            LOG.warn("⚠  Could not hand back unfinished jobs ({}); their leases will expire and be rescued",
+                    e.getClass().getSimpleName());
+        }
+        LOG.info("✅ AI Worker stopped");
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops first: before the web server's graceful shutdown and before Camel. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
+    }
+
+    /** Logs the reference card's last line once everything but the database has stopped. */
+    @Component
+    static class ServerExit implements SmartLifecycle {
+
+        private volatile boolean running;
+
+        @Override
+        public void start() {
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            running = false;
+            LOG.info("✅ Server exited gracefully");
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            return Integer.MIN_VALUE;
+        }
+    }
+}

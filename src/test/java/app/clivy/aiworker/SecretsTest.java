@@ -1,0 +1,78 @@
+package app.clivy.aiworker;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import app.clivy.aiworker.support.WebhookClient;
+import app.clivy.aiworker.support.WorkerTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.test.context.TestPropertySource;
+
+import static app.clivy.aiworker.support.FakeOpenRouter.completion;
+import static app.clivy.aiworker.support.FakeOpenRouter.error;
+import static app.clivy.aiworker.support.FakeOpenRouter.when;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The OpenRouter key and the webhook token never leave the process: not in any log line of a run
+ * with a completed job, a failed job and refused webhooks, not in an error body, not in health,
+ * metrics or Prometheus output.
+ */
+@AutoConfigureObservability
+@TestPropertySource(properties = {"ai-worker.intake.token=" + SecretsTest.TOKEN,
+        "management.endpoint.health.show-details=always", "management.endpoint.health.show-components=always"})
+class SecretsTest extends WorkerTest {
+
+    static final String API_KEY = "sk-or-v1-test-secret-0123456789"; // WorkerTest's key
+    static final String TOKEN = "whk-Secret-Token-7f3a9c";
+
+    private HttpResponse<String> post(String body, String token) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhook/ai"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            req.header("X-Webhook-Token", token);
+        }
+        return client().send(req.build());
+    }
+
+    private long postJob(String text) {
+        HttpResponse<String> res = post(WebhookClient.textEvent(instance, "m-" + UUID.randomUUID(), "628@s.whatsapp.net", text), TOKEN);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(202);
+        return Long.parseLong(res.body().replaceAll("\\D", ""));
+    }
+
+    @Test
+    void noSecretAppearsInLogsErrorBodiesHealthOrMetrics() {
+        when("secret-ok", completion("Buka jam 9.", "openai/gpt-4o", 20, 5, 0.0001));
+        when("secret-denied", error(401, "Invalid API key " + API_KEY.substring(0, 8) + "...", null));
+        long done = postJob("secret-ok: jam buka?");
+        long failed = postJob("secret-denied: halo");
+        awaitJob(done, "done", 1);
+        awaitJob(failed, "failed", 1);
+
+        List<String> exposed = new ArrayList<>();
+        // refused webhooks: no token, a wrong one, a near miss, bad JSON with the right one
+        exposed.add(post(WebhookClient.textEvent(instance, "x1", "628@s.whatsapp.net", "hi"), null).body());
+        exposed.add(post(WebhookClient.textEvent(instance, "x2", "628@s.whatsapp.net", "hi"), "wrong").body());
+        exposed.add(post(WebhookClient.textEvent(instance, "x3", "628@s.whatsapp.net", "hi"), TOKEN + "x").body());
+        exposed.add(post("{\"event\":", TOKEN).body());
+        exposed.add(post("{\"event\":\"Message\",\"instanceName\":1}", TOKEN).body());
+        for (String path : List.of("/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness",
+                "/actuator/prometheus", "/actuator/metrics", "/actuator/info", "/actuator/env", "/actuator/configprops")) {
+            HttpResponse<String> res = client().get(path);
+            exposed.add(path + " " + res.statusCode() + " " + res.body());
+        }
+        assertThat(exposed).filteredOn(t -> t.startsWith("/actuator/prometheus 200")).singleElement()
+                .asString().contains("hikaricp_connections");
+        exposed.add(logs.everything());
+
+        for (String text : exposed) {
+            assertThat(text).doesNotContain(API_KEY).doesNotContain(TOKEN).doesNotContain(API_KEY.substring(10));
+        }
+    }
+}
