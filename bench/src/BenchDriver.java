@@ -137,6 +137,7 @@ public class BenchDriver {
         }
         fake.stop(0);
         report(r);
+        System.exit(0); // the fake's pool threads are not daemons
     }
 
     // ------------------------------------------------------------------ phases
