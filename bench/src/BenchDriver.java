@@ -1,0 +1,771 @@
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The benchmark of issue 7 (run it with bench/run, which builds the jar and sets the classpath).
+ * <p>
+ * Starts the worker jar twice on one database: first intake only (AI_WORKER_ENABLED=false) for the
+ * webhook figures and the pgbench baselines, then with the worker on for end to end, pickup and
+ * in-flight scaling, against a fake OpenRouter served from this process. Prints a table and one
+ * {@code BENCH_JSON} line. Every wait is bounded; everything listens on 127.0.0.1 only.
+ */
+public class BenchDriver {
+
+    // --- sizes (env) ---
+    static final int INTAKE_REQUESTS = env("BENCH_INTAKE_REQUESTS", 3000);
+    static final int INTAKE_CLIENTS = env("BENCH_INTAKE_CLIENTS", 16);
+    static final int WARMUP_REQUESTS = env("BENCH_WARMUP_REQUESTS", 1000);
+    static final int E2E_JOBS = env("BENCH_E2E_JOBS", 2000);
+    /** a phase's posting stops after this many seconds even when fewer webhooks went out (slow machine) */
+    static final int PHASE_SECONDS = env("BENCH_PHASE_SECONDS", 45);
+    static final int PICKUP_JOBS = env("BENCH_PICKUP_JOBS", 40);
+    static final int PICKUP_GAP_MS = env("BENCH_PICKUP_GAP_MS", 250);
+    static final int INFLIGHT_CONCURRENCY = env("BENCH_INFLIGHT_CONCURRENCY", 64);
+    static final int INFLIGHT_JOBS = env("BENCH_INFLIGHT_JOBS", 256);
+    static final int INFLIGHT_LATENCY_MS = env("BENCH_INFLIGHT_LATENCY_MS", 1000);
+    static final int PGBENCH_SECONDS = env("BENCH_PGBENCH_SECONDS", 10);
+    static final int PGBENCH_CLIENTS = env("BENCH_PGBENCH_CLIENTS", 4);
+    static final int CLAIM_POOL = env("BENCH_CLAIM_POOL", 150000);
+    static final int CHATS = env("BENCH_CHATS", 200);
+    static final int MAX_SECONDS = env("BENCH_MAX_SECONDS", 600);
+
+    static final String JAR = System.getenv("BENCH_JAR");
+    static final Path TMP = Path.of(System.getenv("BENCH_TMP"));
+    static final String DB_HOST = System.getenv().getOrDefault("DB_HOST", "");
+    static final String INSTANCE = "bench";
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    // the fake OpenRouter's state
+    static volatile int fakeLatencyMs = 0;
+    static final Map<String, Long> fakeFirstSeenNanos = new ConcurrentHashMap<>();
+    static final AtomicLong fakeCalls = new AtomicLong();
+
+    static int workerPort;
+    static int dbPort;
+    static String dbName = System.getenv().getOrDefault("DB_NAME", "clivy_support");
+    static String dbUser = System.getenv().getOrDefault("DB_USER", "postgres");
+    static String dbPassword = System.getenv().getOrDefault("DB_PASSWORD", "");
+    static Process worker;
+    static final AtomicInteger messageSeq = new AtomicInteger();
+    static final long runId = System.currentTimeMillis();
+
+    public static void main(String[] args) throws Exception {
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(MAX_SECONDS * 1000L);
+            } catch (InterruptedException e) {
+                return;
+            }
+            System.err.println("bench: over BENCH_MAX_SECONDS=" + MAX_SECONDS + ", stopping");
+            stopWorker();
+            System.exit(3);
+        });
+        watchdog.setDaemon(true);
+        watchdog.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(BenchDriver::stopWorker));
+
+        HttpServer fake = startFakeOpenRouter();
+        int fakePort = fake.getAddress().getPort();
+        workerPort = freePort();
+        dbPort = DB_HOST.isEmpty() ? freePort() : Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5432"));
+        Map<String, Object> r = new LinkedHashMap<>();
+        try {
+            // --- run 1: intake only, on a fresh database; then the pgbench baselines ---
+            log("starting the worker, intake only (AI_WORKER_ENABLED=false), fresh database");
+            double readyCold = startWorker(fakePort, false, 8, "worker-intake.log");
+            r.put("ready_cold_s", readyCold);
+            if (!DB_HOST.isEmpty()) {
+                wipe();
+            }
+            intakePhase(r);
+            baselines(r);
+            wipe();
+            stopWorker();
+
+            // --- run 2: the worker on, same database ---
+            log("starting the worker (AI_WORKER_CONCURRENCY=" + INFLIGHT_CONCURRENCY + "), existing database");
+            double ready = startWorker(fakePort, true, INFLIGHT_CONCURRENCY, "worker-full.log");
+            r.put("ready_s", ready);
+            seedDocuments();
+            pickupPhase(r);
+            endToEndPhase(r);
+            inflightPhase(r);
+            r.put("rss_peak_mb", peakRssMb(worker.pid()));
+            r.put("fake_calls", fakeCalls.get());
+            stopWorker();
+        } catch (Throwable t) {
+            System.err.println("bench: failed: " + t);
+            t.printStackTrace();
+            stopWorker();
+            fake.stop(0);
+            System.exit(1);
+        }
+        fake.stop(0);
+        report(r);
+        System.exit(0); // the fake's pool threads are not daemons
+    }
+
+    // ------------------------------------------------------------------ phases
+
+    static void intakePhase(Map<String, Object> r) throws Exception {
+        log("intake: " + WARMUP_REQUESTS + " warm-up + " + INTAKE_REQUESTS + " webhooks, " + INTAKE_CLIENTS + " clients");
+        drive(WARMUP_REQUESTS, INTAKE_CLIENTS, "warm");
+        long[] lat = drive(INTAKE_REQUESTS, INTAKE_CLIENTS, "intake");
+        long elapsed = lat[lat.length - 1];
+        long[] sorted = Arrays.copyOf(lat, lat.length - 1);
+        Arrays.sort(sorted);
+        r.put("intake_requests", sorted.length);
+        r.put("intake_rps", sorted.length / (elapsed / 1e9));
+        r.put("intake_p50_ms", pct(sorted, 50));
+        r.put("intake_p99_ms", pct(sorted, 99));
+    }
+
+    /**
+     * Posts up to {@code n} webhooks from {@code clients} threads, for at most PHASE_SECONDS; returns
+     * the latency (ns) of each one posted and, last, the wall time.
+     */
+    static long[] drive(int n, int clients, String tag) throws Exception {
+        long[] lat = new long[n + 1];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger posted = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long t0 = System.nanoTime();
+        long stopAt = t0 + TimeUnit.SECONDS.toNanos(PHASE_SECONDS);
+        for (int c = 0; c < clients; c++) {
+            pool.submit(() -> {
+                int i;
+                while (System.nanoTime() < stopAt && (i = next.getAndIncrement()) < n) {
+                    long s = System.nanoTime();
+                    int status = postWebhook(tag + "-" + i);
+                    lat[i] = System.nanoTime() - s;
+                    posted.incrementAndGet();
+                    if (status != 202) {
+                        failures.incrementAndGet();
+                    }
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        if (!pool.awaitTermination(180, TimeUnit.SECONDS)) {
+            pool.shutdownNow();
+            throw new IllegalStateException(tag + ": webhooks did not finish in 180 s");
+        }
+        long wall = System.nanoTime() - t0;
+        if (failures.get() > 0) {
+            throw new IllegalStateException(tag + ": " + failures.get() + " webhooks not answered 202");
+        }
+        int done = posted.get();
+        if (done < n) {
+            log(tag + ": stopped after " + PHASE_SECONDS + " s with " + done + " of " + n + " webhooks posted");
+        }
+        long[] out = Arrays.copyOf(lat, done + 1); // the threads took indexes in order, so 0..done-1 are filled
+        out[done] = wall;
+        return out;
+    }
+
+    static void baselines(Map<String, Object> r) throws Exception {
+        Path insert = TMP.resolve("pgbench-insert.sql");
+        Files.writeString(insert, """
+                -- a plain job insert: the statement of sql/intake-message.sql, without the app
+                \\set chat random(1, %d)
+                WITH inbound AS (
+                    INSERT INTO messages (instance, chat, direction, gateway_message_id, sender, push_name, body)
+                    VALUES ('pgbench', 'chat-' || :chat, 'in', gen_random_uuid()::text, 'chat-' || :chat, 'Bench', 'Halo, jam buka toko hari ini sampai jam berapa?')
+                    ON CONFLICT (instance, gateway_message_id) DO NOTHING
+                    RETURNING id, instance, chat
+                ), job AS (
+                    INSERT INTO ai_jobs (message_id, instance, chat, max_attempts, context_messages, input_json)
+                    SELECT id, instance, chat, 3, 10, CAST('{"text":"Halo, jam buka toko hari ini sampai jam berapa?","sender":"bench","push_name":"Bench"}' AS jsonb) FROM inbound
+                    RETURNING id
+                )
+                SELECT id AS job_id, true AS created FROM job;
+                """.formatted(CHATS));
+        log("baseline: pgbench job insert, " + PGBENCH_CLIENTS + " clients, " + PGBENCH_SECONDS + " s");
+        r.put("pgbench_insert_tps", pgbench(insert));
+
+        // enough pending jobs that the claim never runs dry
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            s.execute("""
+                    WITH m AS (
+                        INSERT INTO messages (instance, chat, direction, gateway_message_id, body)
+                        SELECT 'pgbench', 'chat-' || (g %% %d), 'in', 'seed-' || g, 'Halo, jam buka toko hari ini sampai jam berapa?'
+                          FROM generate_series(1, %d) g
+                        RETURNING id, instance, chat)
+                    INSERT INTO ai_jobs (message_id, instance, chat, input_json)
+                    SELECT id, instance, chat, '{"text":"Halo"}'::jsonb FROM m
+                    """.formatted(CHATS, CLAIM_POOL));
+            s.execute("VACUUM ANALYZE ai_jobs");
+            s.execute("VACUUM ANALYZE messages");
+        }
+        Path claim = TMP.resolve("pgbench-claim.sql");
+        Files.writeString(claim, """
+                -- the claim of sql/claim-jobs.sql with LIMIT 1, then the completion of sql/job-done.sql
+                WITH claimed AS (
+                    UPDATE ai_jobs j
+                       SET status = 'processing', attempts = j.attempts + 1, locked_by = 'pgbench',
+                           locked_until = now() + make_interval(secs => 150)
+                     WHERE j.id IN (SELECT id FROM ai_jobs
+                                     WHERE status = 'pending' AND run_at <= now()
+                                     ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                    RETURNING j.id, j.message_id, j.instance, j.chat, j.attempts, j.max_attempts,
+                              j.context_messages, j.input_json::text AS input_json)
+                SELECT coalesce((SELECT id FROM claimed), 0) AS job_id \\gset
+                WITH done AS (
+                    UPDATE ai_jobs
+                       SET status = 'done', output_json = CAST('{"reply":"Toko buka sampai jam 9 malam.","model":"bench","latency_ms":0}' AS jsonb),
+                           error_class = NULL, error_msg = NULL, locked_by = NULL, locked_until = NULL
+                     WHERE id = :job_id AND status = 'processing' AND locked_by = 'pgbench'
+                 RETURNING id, instance, chat)
+                INSERT INTO messages (instance, chat, direction, body, job_id)
+                SELECT instance, chat, 'out', 'Toko buka sampai jam 9 malam.', id FROM done
+                RETURNING job_id;
+                """);
+        log("baseline: pgbench claim (SKIP LOCKED, LIMIT 1) + completion, " + PGBENCH_CLIENTS + " clients, " + PGBENCH_SECONDS + " s");
+        r.put("pgbench_claim_tps", pgbench(claim));
+        try (Connection c = db(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM ai_jobs WHERE status = 'pending' AND instance = 'pgbench'")) {
+            rs.next();
+            if (rs.getLong(1) == 0) {
+                log("warning: the claim baseline ran out of pending jobs; raise BENCH_CLAIM_POOL");
+            }
+        }
+    }
+
+    static double pgbench(Path script) throws Exception {
+        List<String> cmd = List.of("pgbench", "-n", "-M", "prepared", "-h", dbHost(), "-p", String.valueOf(dbPort),
+                "-U", dbUser, "-c", String.valueOf(PGBENCH_CLIENTS), "-j", String.valueOf(Math.min(2, PGBENCH_CLIENTS)),
+                "-T", String.valueOf(PGBENCH_SECONDS), "-f", script.toString(), dbName);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", dbPassword);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(PGBENCH_SECONDS + 60L, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("pgbench did not finish");
+        }
+        Files.writeString(TMP.resolve(script.getFileName() + ".out"), out);
+        Matcher m = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)").matcher(out);
+        if (p.exitValue() != 0 || !m.find()) {
+            throw new IllegalStateException("pgbench failed:\n" + out);
+        }
+        return Double.parseDouble(m.group(1));
+    }
+
+    /** Idle worker: one job at a time, insert (created_at) to claim (a bench-only trigger stamps it), both on the database clock. */
+    static void pickupPhase(Map<String, Object> r) throws Exception {
+        log("pickup: " + PICKUP_JOBS + " single jobs, " + PICKUP_GAP_MS + " ms apart");
+        fakeLatencyMs = 0;
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS bench_claims (job_id bigint PRIMARY KEY, claimed_at timestamptz NOT NULL)");
+            s.execute("""
+                    CREATE OR REPLACE FUNCTION bench_claim_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF OLD.status = 'pending' AND NEW.status = 'processing' THEN
+                            INSERT INTO bench_claims VALUES (NEW.id, clock_timestamp()) ON CONFLICT DO NOTHING;
+                        END IF;
+                        RETURN NEW;
+                    END $$""");
+            s.execute("CREATE TRIGGER bench_claim_stamp AFTER UPDATE ON ai_jobs FOR EACH ROW EXECUTE FUNCTION bench_claim_stamp()");
+        }
+        waitDone(1, 30); // the first webhook of startWorker
+        int base = countDone();
+        // warm the path, unmeasured
+        for (int i = 0; i < 5; i++) {
+            postWebhook("pickwarm-" + i);
+        }
+        waitDone(base + 5, 30);
+        double[] pickup = new double[PICKUP_JOBS];
+        double[] toCall = new double[PICKUP_JOBS];
+        for (int i = 0; i < PICKUP_JOBS; i++) {
+            Thread.sleep(PICKUP_GAP_MS);
+            String id = "pickup-" + runId + "-" + i;
+            long sent = System.nanoTime();
+            int status = postWebhook(id);
+            long answered = System.nanoTime();
+            if (status != 202) {
+                throw new IllegalStateException("pickup webhook answered " + status);
+            }
+            waitDone(base + 5 + i + 1, 30);
+            Long seen = fakeFirstSeenNanos.get(id);
+            toCall[i] = seen == null ? Double.NaN : (seen - answered) / 1e6;
+        }
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("""
+                    SELECT extract(epoch FROM (b.claimed_at - j.created_at)) * 1000
+                      FROM ai_jobs j JOIN bench_claims b ON b.job_id = j.id
+                      JOIN messages m ON m.id = j.message_id
+                     WHERE m.gateway_message_id LIKE 'pickup-%'
+                     ORDER BY j.id""")) {
+                int k = 0;
+                while (rs.next() && k < PICKUP_JOBS) {
+                    pickup[k++] = rs.getDouble(1);
+                }
+                if (k != PICKUP_JOBS) {
+                    throw new IllegalStateException("pickup: " + k + " claims stamped of " + PICKUP_JOBS);
+                }
+            }
+            s.execute("DROP TRIGGER bench_claim_stamp ON ai_jobs");
+            s.execute("DROP FUNCTION bench_claim_stamp()");
+            s.execute("DROP TABLE bench_claims");
+        }
+        Arrays.sort(pickup);
+        Arrays.sort(toCall);
+        r.put("pickup_p50_ms", pct(pickup, 50));
+        r.put("pickup_p99_ms", pct(pickup, 99));
+        r.put("webhook_to_call_p50_ms", pct(toCall, 50));
+    }
+
+    static void endToEndPhase(Map<String, Object> r) throws Exception {
+        fakeLatencyMs = 0;
+        int before = countDone();
+        int warm = Math.max(1, E2E_JOBS / 5);
+        log("end to end: " + warm + " warm-up jobs, then " + E2E_JOBS + " jobs, 0 ms fake");
+        int warmed = drive(warm, INTAKE_CLIENTS, "e2ewarm").length - 1;
+        waitDone(before + warmed, 180);
+        before += warmed;
+        long cpu0 = cpuTicks(worker.pid());
+        long t0 = System.nanoTime();
+        int jobs = drive(E2E_JOBS, INTAKE_CLIENTS, "e2e").length - 1;
+        long postedAt = System.nanoTime();
+        waitDone(before + jobs, 180);
+        long t1 = System.nanoTime();
+        long cpu1 = cpuTicks(worker.pid());
+        r.put("e2e_jobs", jobs);
+        r.put("e2e_jobs_s", jobs / ((t1 - t0) / 1e9));
+        r.put("e2e_post_s", (postedAt - t0) / 1e9);
+        r.put("cpu_ms_per_job", (cpu1 - cpu0) * (1000.0 / clockTicks()) / jobs);
+    }
+
+    /**
+     * The jobs go into the database in one transaction (as intake's statement would store them), so
+     * the figure is the worker's own: claim, 64 calls in flight, completion; not the webhook rate.
+     */
+    static void inflightPhase(Map<String, Object> r) throws Exception {
+        fakeLatencyMs = INFLIGHT_LATENCY_MS;
+        int before = countDone();
+        log("in flight: " + INFLIGHT_JOBS + " jobs inserted at once, " + INFLIGHT_LATENCY_MS + " ms fake, concurrency " + INFLIGHT_CONCURRENCY);
+        long t0;
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("""
+                    WITH m AS (
+                        INSERT INTO messages (instance, chat, direction, gateway_message_id, sender, push_name, body)
+                        SELECT '%1$s', 'chat-' || g, 'in', 'inflight-%2$d-' || g, 'chat-' || g, 'Bench', 'Halo, jam buka toko hari ini sampai jam berapa?'
+                          FROM generate_series(1, %3$d) g
+                        RETURNING id, instance, chat, sender, push_name, body)
+                    INSERT INTO ai_jobs (message_id, instance, chat, input_json)
+                    SELECT id, instance, chat, jsonb_build_object('instance', instance, 'chat', chat, 'sender', sender,
+                                                                  'push_name', push_name, 'text', body)
+                      FROM m""".formatted(INSTANCE, runId, INFLIGHT_JOBS));
+            t0 = System.nanoTime();
+            c.commit();
+        }
+        waitDone(before + INFLIGHT_JOBS, 180);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        double ideal = INFLIGHT_CONCURRENCY * 1000.0 / INFLIGHT_LATENCY_MS;
+        r.put("inflight_jobs_s", INFLIGHT_JOBS / seconds);
+        r.put("inflight_ideal_jobs_s", ideal);
+        r.put("inflight_pct", 100.0 * INFLIGHT_JOBS / seconds / ideal);
+        fakeLatencyMs = 0;
+    }
+
+    // ------------------------------------------------------------------ report
+
+    static void report(Map<String, Object> r) {
+        double insertTps = d(r, "pgbench_insert_tps");
+        double claimTps = d(r, "pgbench_claim_tps");
+        double intakeRatio = d(r, "intake_rps") / insertTps;
+        double e2eRatio = d(r, "e2e_jobs_s") / claimTps;
+        r.put("intake_ratio", intakeRatio);
+        r.put("e2e_ratio", e2eRatio);
+        List<String[]> rows = new ArrayList<>();
+        rows.add(row("intake (worker off, " + INTAKE_CLIENTS + " clients)", f(d(r, "intake_rps")) + " req/s",
+                pctOf(intakeRatio) + " of pgbench insert " + f(insertTps) + " tps",
+                ">= 25%, p99 < 20 ms", verdict(intakeRatio >= 0.25 && d(r, "intake_p99_ms") < 20)));
+        rows.add(row("intake latency p50 / p99", f2(d(r, "intake_p50_ms")) + " / " + f2(d(r, "intake_p99_ms")) + " ms", "", "", ""));
+        rows.add(row("end to end (0 ms fake)", f(d(r, "e2e_jobs_s")) + " jobs/s",
+                pctOf(e2eRatio) + " of pgbench claim+complete " + f(claimTps) + " tps", ">= 30%", verdict(e2eRatio >= 0.30)));
+        rows.add(row("pickup, idle (insert -> claim) p50 / p99", f2(d(r, "pickup_p50_ms")) + " / " + f2(d(r, "pickup_p99_ms")) + " ms",
+                "202 -> fake request p50 " + f2(d(r, "webhook_to_call_p50_ms")) + " ms", "p50 <= 5 ms", verdict(d(r, "pickup_p50_ms") <= 5)));
+        rows.add(row("in flight (" + INFLIGHT_CONCURRENCY + " x " + INFLIGHT_LATENCY_MS + " ms fake, " + INFLIGHT_JOBS + " jobs)",
+                f(d(r, "inflight_jobs_s")) + " jobs/s", f(d(r, "inflight_pct")) + "% of ideal " + f(d(r, "inflight_ideal_jobs_s")) + " jobs/s",
+                ">= 90%", verdict(d(r, "inflight_pct") >= 90)));
+        rows.add(row("CPU per job (worker JVM, end to end)", f2(d(r, "cpu_ms_per_job")) + " ms", "", "<= 3 ms", verdict(d(r, "cpu_ms_per_job") <= 3)));
+        rows.add(row("peak RSS (VmHWM, worker JVM)", f(d(r, "rss_peak_mb")) + " MB", "", "<= 400 MB", verdict(d(r, "rss_peak_mb") <= 400)));
+        rows.add(row("time to ready (restart)", f2(d(r, "ready_s")) + " s", "first start, new database: " + f2(d(r, "ready_cold_s")) + " s",
+                "<= 8 s", verdict(d(r, "ready_s") <= 8)));
+        String[] head = {"figure", "value", "baseline / note", "target", "result"};
+        int[] w = new int[head.length];
+        for (String[] row : rows) {
+            for (int i = 0; i < w.length; i++) {
+                w[i] = Math.max(w[i], Math.max(head[i].length(), row[i].length()));
+            }
+        }
+        StringBuilder t = new StringBuilder();
+        t.append(line(head, w)).append(line(dashes(w), w));
+        rows.forEach(row -> t.append(line(row, w)));
+        System.out.println();
+        System.out.println("clivy-ai-worker benchmark, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
+                + " cores, database " + (DB_HOST.isEmpty() ? "embedded PostgreSQL (one the worker started)" : DB_HOST));
+        System.out.print(t);
+        StringBuilder json = new StringBuilder("{\"date\":\"" + Instant.now() + "\",\"cores\":"
+                + Runtime.getRuntime().availableProcessors());
+        r.forEach((k, v) -> json.append(",\"").append(k).append("\":").append(v instanceof Double x
+                ? (x.isNaN() || x.isInfinite() ? "null" : String.format(Locale.ROOT, "%.3f", x)) : v));
+        json.append(",\"pass\":{\"intake\":").append(intakeRatio >= 0.25 && d(r, "intake_p99_ms") < 20)
+                .append(",\"e2e\":").append(e2eRatio >= 0.30)
+                .append(",\"pickup\":").append(d(r, "pickup_p50_ms") <= 5)
+                .append(",\"inflight\":").append(d(r, "inflight_pct") >= 90)
+                .append(",\"cpu\":").append(d(r, "cpu_ms_per_job") <= 3)
+                .append(",\"rss\":").append(d(r, "rss_peak_mb") <= 400)
+                .append(",\"ready\":").append(d(r, "ready_s") <= 8).append("}}");
+        System.out.println("BENCH_JSON " + json);
+    }
+
+    static String[] row(String... cells) {
+        return cells;
+    }
+
+    static String[] dashes(int[] w) {
+        String[] d = new String[w.length];
+        for (int i = 0; i < w.length; i++) {
+            d[i] = "-".repeat(w[i]);
+        }
+        return d;
+    }
+
+    static String line(String[] cells, int[] w) {
+        StringBuilder b = new StringBuilder("|");
+        for (int i = 0; i < cells.length; i++) {
+            b.append(' ').append(cells[i]).append(" ".repeat(w[i] - cells[i].length())).append(" |");
+        }
+        return b.append('\n').toString();
+    }
+
+    static String verdict(boolean pass) {
+        return pass ? "PASS" : "FAIL";
+    }
+
+    static String pctOf(double ratio) {
+        return String.format(Locale.ROOT, "%.0f%%", ratio * 100);
+    }
+
+    static String f(double x) {
+        return String.format(Locale.ROOT, "%.0f", x);
+    }
+
+    static String f2(double x) {
+        return String.format(Locale.ROOT, "%.1f", x);
+    }
+
+    static double d(Map<String, Object> r, String k) {
+        return ((Number) r.get(k)).doubleValue();
+    }
+
+    static double pct(long[] sortedNanos, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sortedNanos.length) - 1;
+        return sortedNanos[Math.max(0, i)] / 1e6;
+    }
+
+    static double pct(double[] sorted, int p) {
+        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, i)];
+    }
+
+    // ------------------------------------------------------------------ worker process
+
+    /** Starts the jar and returns seconds until readiness is 200 and a first webhook got 202. */
+    static double startWorker(int fakePort, boolean workerOn, int concurrency, String logName) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("java"));
+        String opts = System.getenv().getOrDefault("BENCH_WORKER_JAVA_OPTS", "");
+        if (!opts.isBlank()) {
+            cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
+        }
+        cmd.addAll(List.of("-jar", JAR));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(TMP.resolve(logName).toFile());
+        Map<String, String> e = pb.environment();
+        e.put("PORT", String.valueOf(workerPort));
+        e.put("SERVER_ADDRESS", "127.0.0.1");
+        e.put("AI_TIMEOUT_MS", "30000");
+        e.put("OPENROUTER_BASE_URL", "http://127.0.0.1:" + fakePort);
+        e.put("OPENROUTER_API_KEY", "bench-key");
+        e.put("AI_WORKER_ENABLED", String.valueOf(workerOn));
+        e.put("AI_WORKER_CONCURRENCY", String.valueOf(concurrency));
+        e.put("AI_WORKER_NODE_ID", "bench");
+        e.put("AI_WORKER_CREDITS_ALERT_URL", "");
+        if (DB_HOST.isEmpty()) {
+            e.put("AI_WORKER_DATA_DIR", TMP.resolve("pgdata").toString());
+            e.put("AI_WORKER_EMBEDDED_DB_PORT", String.valueOf(dbPort));
+        }
+        long t0 = System.nanoTime();
+        worker = pb.start();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(120);
+        boolean ready = false;
+        while (System.nanoTime() < deadline && worker.isAlive()) {
+            try {
+                HttpResponse<Void> res = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/actuator/health/readiness"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                if (res.statusCode() == 200) {
+                    ready = true;
+                    break;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(25);
+        }
+        if (!ready) {
+            throw new IllegalStateException("the worker did not get ready in 120 s (log: " + TMP.resolve(logName) + ")\n"
+                    + tail(TMP.resolve(logName)));
+        }
+        int status = postWebhook("ready-" + workerOn + "-" + runId);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (status != 202) {
+            throw new IllegalStateException("the first webhook answered " + status);
+        }
+        log(String.format(Locale.ROOT, "ready in %.2f s (pid %d)", seconds, worker.pid()));
+        return seconds;
+    }
+
+    static void stopWorker() {
+        Process p = worker;
+        if (p == null || !p.isAlive()) {
+            return;
+        }
+        p.destroy(); // SIGTERM: graceful shutdown, then the embedded database stops
+        try {
+            if (!p.waitFor(45, TimeUnit.SECONDS)) {
+                System.err.println("bench: worker did not stop in 45 s, killing it");
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+    }
+
+    static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return Long.parseLong(out);
+        } catch (Exception e) {
+            return 100;
+        }
+    }
+
+    static double peakRssMb(long pid) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (l.startsWith("VmHWM:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    // ------------------------------------------------------------------ HTTP, database
+
+    static String base() {
+        return "http://127.0.0.1:" + workerPort;
+    }
+
+    static int postWebhook(String messageId) {
+        int i = messageSeq.incrementAndGet();
+        String chat = "62812" + String.format("%07d", i % CHATS) + "@s.whatsapp.net";
+        String body = """
+                {"event":"Message","instanceName":"%s","data":{"Info":{"ID":"%s","Sender":"%s","PushName":"Bench"},\
+                "Message":{"extendedTextMessage":{"text":"Halo, jam buka toko hari ini sampai jam berapa? [%s]"}}}}"""
+                .formatted(INSTANCE, messageId + "-" + runId, chat, messageId);
+        try {
+            HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/webhook/ai"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return res.statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    static String dbHost() {
+        return DB_HOST.isEmpty() ? "127.0.0.1" : DB_HOST;
+    }
+
+    static Connection db() throws Exception {
+        return DriverManager.getConnection("jdbc:postgresql://" + dbHost() + ":" + dbPort + "/" + dbName, dbUser, dbPassword);
+    }
+
+    static int countDone() throws Exception {
+        try (Connection c = db(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM ai_jobs WHERE status = 'done'")) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    /** Polls until {@code target} jobs are done; fails after {@code seconds} or when a job failed. */
+    static void waitDone(int target, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            while (true) {
+                try (ResultSet rs = s.executeQuery(
+                        "SELECT count(*) FILTER (WHERE status = 'done'), count(*) FILTER (WHERE status = 'failed') FROM ai_jobs")) {
+                    rs.next();
+                    if (rs.getInt(2) > 0) {
+                        throw new IllegalStateException(rs.getInt(2) + " jobs failed; see the worker log in " + TMP);
+                    }
+                    if (rs.getInt(1) >= target) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("jobs not done in " + seconds + " s (want " + target + ")");
+                }
+                Thread.sleep(2);
+            }
+        }
+    }
+
+    static void wipe() throws Exception {
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            s.execute("TRUNCATE ai_jobs, messages, documents RESTART IDENTITY");
+            s.execute("VACUUM ANALYZE ai_jobs");
+            s.execute("VACUUM ANALYZE messages");
+        }
+    }
+
+    static void seedDocuments() throws Exception {
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            s.execute("""
+                    INSERT INTO documents (instance, title, content)
+                    SELECT '%s', 'FAQ ' || g, repeat('Toko buka setiap hari jam 9 pagi sampai jam 9 malam. Pengiriman ke seluruh Indonesia. ', 8) || g
+                      FROM generate_series(1, 20) g""".formatted(INSTANCE));
+            s.execute("ANALYZE documents");
+        }
+    }
+
+    // ------------------------------------------------------------------ fake OpenRouter
+
+    static HttpServer startFakeOpenRouter() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
+        server.setExecutor(Executors.newFixedThreadPool(Math.max(128, INFLIGHT_CONCURRENCY * 2)));
+        Pattern marker = Pattern.compile("\\[(pickup-[0-9]+-[0-9]+)\\]");
+        AtomicLong ids = new AtomicLong();
+        server.createContext("/api/v1/chat/completions", ex -> {
+            long seen = System.nanoTime();
+            fakeCalls.incrementAndGet();
+            String req;
+            try (InputStream in = ex.getRequestBody()) {
+                req = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            Matcher m = marker.matcher(req);
+            String lastMarker = null;
+            while (m.find()) {
+                lastMarker = m.group(1); // the question comes last; history may hold earlier markers
+            }
+            if (lastMarker != null) {
+                fakeFirstSeenNanos.putIfAbsent(lastMarker, seen);
+            }
+            int latency = fakeLatencyMs;
+            if (latency > 0) {
+                try {
+                    Thread.sleep(latency);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            long now = System.currentTimeMillis() / 1000;
+            String body = ("{\"id\":\"gen-bench-%d\",\"provider\":\"Bench\",\"model\":\"openai/gpt-4o\",\"object\":\"chat.completion\","
+                    + "\"created\":%d,\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\","
+                    + "\"content\":\"Toko buka setiap hari jam 9 pagi sampai jam 9 malam.\"}}],"
+                    + "\"usage\":{\"prompt_tokens\":120,\"completion_tokens\":14,\"total_tokens\":134,\"cost\":0.0004}}")
+                    .formatted(ids.incrementAndGet(), now);
+            answer(ex, 200, body);
+        });
+        server.createContext("/api/v1/credits", ex -> answer(ex, 200, "{\"data\":{\"total_credits\":100,\"total_usage\":1}}"));
+        server.createContext("/", ex -> answer(ex, 404, "{\"error\":{\"code\":404,\"message\":\"not in the bench fake\"}}"));
+        server.start();
+        return server;
+    }
+
+    static void answer(com.sun.net.httpserver.HttpExchange ex, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    // ------------------------------------------------------------------ small things
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    static int env(String name, int def) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? def : Integer.parseInt(v.trim());
+    }
+
+    static void log(String msg) {
+        System.err.println("bench: " + msg);
+    }
+}
