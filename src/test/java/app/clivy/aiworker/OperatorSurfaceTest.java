@@ -162,7 +162,9 @@ class OperatorSurfaceTest extends WorkerTest {
         assertThat(retry.statusCode()).isEqualTo(200);
         assertThat(retry.body()).isEqualTo("{\"status\":\"queued\",\"job_id\":" + id + "}");
         awaitJob(id, "done", 1);
-        assertThat(call("GET", "/api/jobs/" + id, null, true).body()).contains("\"reply\": \"topped up\"");
+        assertThat(call("GET", "/api/jobs/" + id, null, true).body()).contains("\"reply\": \"topped up\"")
+                // no gateway configured in this test: the reply is stored only
+                .contains("\"delivery\": {").contains("\"status\": \"off\"");
         assertThat(call("POST", "/api/jobs/" + id + "/retry", null, true).statusCode()).isEqualTo(409);
         assertThat(call("POST", "/api/jobs/999999999/retry", null, true).statusCode()).isEqualTo(404);
     }

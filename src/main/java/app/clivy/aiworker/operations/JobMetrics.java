@@ -90,6 +90,12 @@ public class JobMetrics {
                 .tag("status", String.valueOf(status)).register(registry).increment();
     }
 
+    /** Counts a reply delivery attempt by its outcome: sent, retried, failed. */
+    public void delivered(String outcome) {
+        Counter.builder("ai_worker_deliveries").description("reply deliveries to the WhatsApp gateway by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
     private double queue(String status) {
         refreshQueue();
         return byStatus.get(status).get();

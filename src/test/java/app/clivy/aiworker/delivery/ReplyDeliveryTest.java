@@ -34,6 +34,9 @@ class ReplyDeliveryTest extends DeliveryTest {
 
     private static final String CHAT = "628123456789@s.whatsapp.net";
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     @Test
     void aWebhookMessageEndsWithTheReplyPostedToTheGatewayOnce() {
         when("dl-success", completion("Toko buka jam 9 pagi (dl-success).", "openai/gpt-4o", 10, 5, 0.0001));
@@ -52,6 +55,7 @@ class ReplyDeliveryTest extends DeliveryTest {
                 .withRequestBody(equalToJson("{\"Phone\":\"628123456789\",\"Body\":\"Toko buka jam 9 pagi (dl-success).\"}")));
         assertThat(logs.lines()).contains("📤 Reply #" + id + " to " + CHAT + " sent (gateway id 3EB0C431C26A1916E1F1)");
         assertThat(logs.everything()).doesNotContain(TOKEN);
+        assertThat(meters.find("ai_worker_deliveries").tag("outcome", "sent").counter().count()).isPositive();
         // nothing more is sent later (the sweep runs every 300 ms)
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() ->
                 server().findAll(postRequestedFor(urlEqualTo(SEND)).withRequestBody(containing("dl-success"))).size() == 1);

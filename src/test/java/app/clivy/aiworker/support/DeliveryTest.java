@@ -30,7 +30,7 @@ public abstract class DeliveryTest extends WorkerTest {
         registry.add("ai-worker.gateway.token", () -> FakeGateway.TOKEN);
         registry.add("ai-worker.gateway.instances." + SECOND_INSTANCE + ".url", () -> FakeGateway.baseUrl() + SECOND_PREFIX);
         registry.add("ai-worker.gateway.sweep-interval-ms", () -> "300");
-        registry.add("ai-worker.gateway.timeout-ms", () -> "2000");
+        registry.add("ai-worker.gateway.timeout-ms", () -> "5000"); // roomy: a loaded machine answers slowly
         registry.add("ai-worker.gateway.retry-base-ms", () -> "100");
         registry.add("ai-worker.gateway.retry-max-ms", () -> "400");
         registry.add("ai-worker.gateway.max-attempts", () -> "8");
