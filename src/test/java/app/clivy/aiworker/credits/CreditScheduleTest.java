@@ -35,6 +35,8 @@ import static org.awaitility.Awaitility.await;
         "ai-worker.openrouter.api-key=sk-or-v1-schedule-test",
         "ai-worker.credits.cron=0/1 * * * * ?",
         "ai-worker.credits.startup-delay-ms=2000"})
+// its every-second cron must not outlive this class in the cached test contexts
+@org.springframework.test.annotation.DirtiesContext
 class CreditScheduleTest extends BundleTest {
 
     static final WireMockServer OPENROUTER = new WireMockServer(options().dynamicPort());
