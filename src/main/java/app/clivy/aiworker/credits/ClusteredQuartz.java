@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * The {@code quartz} component on a clustered JDBC job store in the application's own PostgreSQL
- * (tables from Flyway, V5), so the credit cron fires once per period across all nodes, and on a
+ * (tables from Flyway, V4), so the credit cron fires once per period across all nodes, and on a
  * live node when one dies.
  * <p>
  * Every node's scheduler has the same name, the Camel context name ({@code camel.main.name}):
