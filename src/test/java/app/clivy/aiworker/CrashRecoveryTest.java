@@ -1,6 +1,5 @@
 package app.clivy.aiworker;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +8,11 @@ import java.util.Map;
 import app.clivy.aiworker.support.FakeOpenRouter;
 import app.clivy.aiworker.support.WebhookClient;
 import app.clivy.aiworker.support.WorkerProcess;
-import org.junit.jupiter.api.AfterEach;
+import app.clivy.aiworker.support.WorkerProcesses;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static app.clivy.aiworker.support.FakeOpenRouter.completion;
@@ -36,33 +35,18 @@ class CrashRecoveryTest {
     private static final String MARKER = "crash-recovery-marker";
     private static final int JOBS = 20;
 
-    @TempDir
-    Path tmp;
-    private final List<WorkerProcess> started = new ArrayList<>();
-
-    private WorkerProcess start(Path dataDir, int dbPort, String name) {
-        WorkerProcess worker = WorkerProcess.start(dataDir, dbPort, name, Map.of(
-                "ai-worker.node-id", "crash-test-node",
-                "ai-worker.openrouter.timeout-ms", "4000",
-                "ai-worker.lease-margin-seconds", "1",
-                "ai-worker.sweep-interval-ms", "500"));
-        started.add(worker);
-        return worker;
-    }
-
-    @AfterEach
-    void stopEverything() {
-        started.forEach(WorkerProcess::destroy);
-        WorkerProcess.stopPostgres(tmp.resolve("postgres"));
-    }
+    @RegisterExtension
+    final WorkerProcesses node = new WorkerProcesses(Map.of(
+            "ai-worker.node-id", "crash-test-node",
+            "ai-worker.openrouter.timeout-ms", "4000",
+            "ai-worker.lease-margin-seconds", "1",
+            "ai-worker.sweep-interval-ms", "500"));
 
     @Test
     void aKilledNodeLosesNoJobAndAnswersNoneTwice() {
-        Path dataDir = tmp.resolve("postgres");
-        int dbPort = WorkerProcess.freePort();
         when(MARKER, completion("slow reply", "openai/gpt-4o", 10, 2, 0).withFixedDelay(3000));
 
-        WorkerProcess first = start(dataDir, dbPort, "first");
+        WorkerProcess first = node.start("first", Map.of());
         WebhookClient client = first.client();
         List<Long> jobIds = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
@@ -82,7 +66,7 @@ class CrashRecoveryTest {
 
         // the provider is quick again: the restart finishes the queue in a few seconds
         when(MARKER, completion("quick reply", "openai/gpt-4o", 10, 2, 0));
-        WorkerProcess second = start(dataDir, dbPort, "second");
+        WorkerProcess second = node.start("second", Map.of());
         assertThat(second.output()).contains("Stopping an orphaned embedded PostgreSQL");
 
         JdbcTemplate after = second.db();

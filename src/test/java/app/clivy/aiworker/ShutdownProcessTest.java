@@ -1,7 +1,5 @@
 package app.clivy.aiworker;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,11 +7,11 @@ import java.util.Map;
 
 import app.clivy.aiworker.support.WebhookClient;
 import app.clivy.aiworker.support.WorkerProcess;
-import org.junit.jupiter.api.AfterEach;
+import app.clivy.aiworker.support.WorkerProcesses;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static app.clivy.aiworker.support.FakeOpenRouter.completion;
@@ -38,34 +36,18 @@ class ShutdownProcessTest {
     private static final int WORKER_DRAIN_SECONDS = 2;
     private static final int CAMEL_SHUTDOWN_SECONDS = 3;
 
-    @TempDir
-    Path tmp;
-    private final List<WorkerProcess> started = new ArrayList<>();
-
-    private WorkerProcess start(Path dataDir, int dbPort, String name, String nodeId) {
-        WorkerProcess worker = WorkerProcess.start(dataDir, dbPort, name, Map.of(
-                "ai-worker.node-id", nodeId,
-                "ai-worker.openrouter.timeout-ms", "20000",
-                "ai-worker.shutdown-timeout-seconds", String.valueOf(WORKER_DRAIN_SECONDS),
-                "camel.main.shutdown-timeout", String.valueOf(CAMEL_SHUTDOWN_SECONDS),
-                "ai-worker.sweep-interval-ms", "500"));
-        started.add(worker);
-        return worker;
-    }
-
-    @AfterEach
-    void stopEverything() {
-        started.forEach(WorkerProcess::destroy);
-        WorkerProcess.stopPostgres(tmp.resolve("postgres"));
-    }
+    @RegisterExtension
+    final WorkerProcesses node = new WorkerProcesses(Map.of(
+            "ai-worker.openrouter.timeout-ms", "20000",
+            "ai-worker.shutdown-timeout-seconds", String.valueOf(WORKER_DRAIN_SECONDS),
+            "camel.main.shutdown-timeout", String.valueOf(CAMEL_SHUTDOWN_SECONDS),
+            "ai-worker.sweep-interval-ms", "500"));
 
     @Test
     void sigtermHandsBackTheJobsInFlightAndTheNextStartCompletesThem() {
-        Path dataDir = tmp.resolve("postgres");
-        int dbPort = WorkerProcess.freePort();
         when(MARKER, completion("late reply", "openai/gpt-4o", 10, 2, 0).withFixedDelay(8000));
 
-        WorkerProcess first = start(dataDir, dbPort, "first", "sigterm-node");
+        WorkerProcess first = node.start("first", Map.of("ai-worker.node-id", "sigterm-node"));
         WebhookClient client = first.client();
         List<Long> jobIds = new ArrayList<>();
         for (int i = 0; i < JOBS; i++) {
@@ -99,10 +81,10 @@ class ShutdownProcessTest {
                 .filter(line -> line != null).toList();
         assertThat(printed).containsExactlyElementsOf(order);
         assertThat(first.output()).contains("↩️  Handed back " + JOBS + " unfinished job(s) to pending");
-        assertThat(dataDir.resolve("postmaster.pid")).as("the embedded database stopped cleanly").doesNotExist();
+        assertThat(node.dataDir().resolve("postmaster.pid")).as("the embedded database stopped cleanly").doesNotExist();
 
         when(MARKER, completion("on time now", "openai/gpt-4o", 10, 2, 0));
-        WorkerProcess second = start(dataDir, dbPort, "second", "sigterm-node-after-restart");
+        WorkerProcess second = node.start("second", Map.of("ai-worker.node-id", "sigterm-node-after-restart"));
         JdbcTemplate after = second.db();
         assertThat(after.queryForObject("SELECT COUNT(*) FROM ai_jobs WHERE locked_by = 'sigterm-node'", Long.class))
                 .as("no row left processing by the stopped node").isZero();

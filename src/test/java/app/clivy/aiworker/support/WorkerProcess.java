@@ -12,10 +12,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import app.clivy.aiworker.database.EmbeddedPostgresProcesses;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
@@ -138,30 +138,12 @@ public final class WorkerProcess {
         stopPostgres(dataDir);
     }
 
-    /** Stops the postmaster that holds {@code dataDir}, if any (SIGTERM, then SIGKILL after 20 s). */
+    /** Stops the embedded postmaster that still holds {@code dataDir}, as the worker's next start would. */
     public static void stopPostgres(Path dataDir) {
-        Path pidFile = dataDir.resolve("postmaster.pid");
         try {
-            if (!Files.exists(pidFile)) {
-                return;
-            }
-            List<String> lines = Files.readAllLines(pidFile);
-            if (lines.isEmpty()) {
-                return;
-            }
-            Optional<ProcessHandle> postmaster = ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
-                    .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
-            if (postmaster.isPresent()) {
-                postmaster.get().destroy();
-                try {
-                    postmaster.get().onExit().get(20, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    postmaster.get().descendants().forEach(ProcessHandle::destroyForcibly);
-                    postmaster.get().destroyForcibly();
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // nothing to stop
+            EmbeddedPostgresProcesses.stopOrphan(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
