@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Housekeeping around the embedded server's processes. */
-final class EmbeddedPostgresProcesses {
+public final class EmbeddedPostgresProcesses {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresProcesses.class);
 
@@ -23,7 +23,7 @@ final class EmbeddedPostgresProcesses {
      * A worker killed with -9 leaves its embedded postmaster running and holding the data folder.
      * Stop it (a fast shutdown, which PostgreSQL recovers from cleanly) so this start can take over.
      */
-    static void stopOrphan(Path dataDir) throws IOException {
+    public static void stopOrphan(Path dataDir) throws IOException {
         Path pidFile = dataDir.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return;

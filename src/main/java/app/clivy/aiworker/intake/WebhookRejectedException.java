@@ -8,11 +8,18 @@ public class WebhookRejectedException extends RuntimeException {
 
     private final int status;
     private final String error;
+    private final Long retryAfterSeconds;
 
     public WebhookRejectedException(int status, String error, String message) {
+        this(status, error, message, null);
+    }
+
+    /** A refusal the gateway should try again later: the answer carries {@code Retry-After}. */
+    public WebhookRejectedException(int status, String error, String message, Long retryAfterSeconds) {
         super(message);
         this.status = status;
         this.error = error;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static WebhookRejectedException badRequest(String message) {
@@ -21,6 +28,11 @@ public class WebhookRejectedException extends RuntimeException {
 
     public int getStatus() {
         return status;
+    }
+
+    /** Seconds for the {@code Retry-After} header, or null for none. */
+    public Long getRetryAfter() {
+        return retryAfterSeconds;
     }
 
     /** The response body, e.g. {@code {"error":"invalid_request","message":"data.Info.ID must be a string"}}. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import app.clivy.aiworker.intake.IntakeGate;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * The worker's part of a SIGTERM / Ctrl+C, before Camel, the web server and the database stop (the
- * highest phase stops first): stop claiming, stop the listener and the sweep, let the jobs in
+ * highest phase stops first): close the intake (webhooks get 503 {@code shutting_down} with
+ * {@code Retry-After} while the web server still accepts them), stop claiming, stop the listener and the sweep, let the jobs in
  * flight finish within {@code ai-worker.shutdown-timeout-seconds}, then hand this node's unfinished
  * jobs back to {@code pending} without consuming an attempt. A job still running after that cannot
  * write its late result: completion checks the lease, which the hand-back cleared.
@@ -36,6 +38,7 @@ public class GracefulShutdown implements SmartLifecycle {
 
     private final CamelContext camel;
     private final JobSlots slots;
+    private final IntakeGate intake;
     private final NamedParameterJdbcTemplate db;
     private final WorkerNode node;
     private final boolean workerEnabled;
@@ -44,11 +47,12 @@ public class GracefulShutdown implements SmartLifecycle {
     private volatile boolean running;
 
     // @Lazy: created early, a CamelContext here would start before the YAML routes are configured
-    public GracefulShutdown(@Lazy CamelContext camel, JobSlots slots, NamedParameterJdbcTemplate db, WorkerNode node,
+    public GracefulShutdown(@Lazy CamelContext camel, JobSlots slots, IntakeGate intake, NamedParameterJdbcTemplate db, WorkerNode node,
                             @Value("${ai-worker.worker.enabled:true}") boolean workerEnabled,
                             @Value("${ai-worker.shutdown-timeout-seconds:10}") long timeoutSeconds) {
         this.camel = camel;
         this.slots = slots;
+        this.intake = intake;
         this.db = db;
         this.node = node;
         this.workerEnabled = workerEnabled;
@@ -78,6 +82,7 @@ public class GracefulShutdown implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
+        intake.close();
         LOG.info("🛑 Shutting down server...");
         LOG.info("🤖 Stopping AI Worker...");
         slots.pause();

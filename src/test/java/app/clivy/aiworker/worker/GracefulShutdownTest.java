@@ -46,7 +46,7 @@ class GracefulShutdownTest {
                         "--ai-worker.worker.enabled=" + worker, "--ai-worker.node-id=shutdown-test-node",
                         "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(),
                         "--ai-worker.openrouter.api-key=sk-or-v1-shutdown-test",
-                        "--ai-worker.openrouter.timeout-ms=20000", "--ai-worker.shutdown-timeout-seconds=1",
+                        "--ai-worker.openrouter.timeout-ms=20000", "--ai-worker.shutdown-timeout-seconds=2",
                         "--ai-worker.sweep-interval-ms=500", "--ai-worker.credits.startup-delay-ms=600000");
     }
 
@@ -68,7 +68,18 @@ class GracefulShutdownTest {
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     "processing".equals(db.queryForObject("SELECT status FROM ai_jobs WHERE id = ?", String.class, jobId)));
 
-            first.close();
+            // SIGTERM runs the close on a thread of its own; meanwhile the worker drains and the
+            // web server still accepts: a webhook now gets 503 shutting_down, not a reset
+            Thread closing = new Thread(first::close, "sigterm");
+            closing.start();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> logs.contains("🛑 Shutting down server..."));
+            var refused = new WebhookClient(port).post("/webhook/ai",
+                    WebhookClient.textEvent("shutdown", "s2", "628@s.whatsapp.net", "while stopping"));
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(refused.body()).startsWith("{\"error\":\"shutting_down\",");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !closing.isAlive());
 
             List<String> order = List.of("🛑 Shutting down server...", "🤖 Stopping AI Worker...", "🔕 Stopping job listener...",
                     "✅ AI Worker stopped", "✅ Server exited gracefully");
@@ -84,6 +95,8 @@ class GracefulShutdownTest {
         try (ConfigurableApplicationContext intakeOnly = start(false)) {
             JdbcTemplate db = intakeOnly.getBean(JdbcTemplate.class);
             assertThat(db.queryForObject("SELECT COUNT(*) FROM ai_jobs WHERE status = 'processing'", Long.class)).isZero();
+            assertThat(db.queryForObject("SELECT COUNT(*) FROM messages WHERE body = 'while stopping'", Long.class))
+                    .as("the refused webhook stored nothing").isZero();
             Map<String, Object> job = db.queryForMap("SELECT status, attempts, locked_by FROM ai_jobs WHERE id = ?", jobId);
             assertThat(job).containsEntry("status", "pending").containsEntry("attempts", 0).containsEntry("locked_by", null);
         }

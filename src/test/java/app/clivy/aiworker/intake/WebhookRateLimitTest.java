@@ -1,0 +1,75 @@
+package app.clivy.aiworker.intake;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class WebhookRateLimitTest {
+
+    private final AtomicLong clock = new AtomicLong();
+
+    private void advanceSeconds(double seconds) {
+        clock.addAndGet((long) (seconds * 1_000_000_000L));
+    }
+
+    @Test
+    void offByDefaultLetsEverythingThrough() {
+        WebhookRateLimit limit = new WebhookRateLimit(0, clock::get);
+        for (int i = 0; i < 10_000; i++) {
+            limit.check("shop");
+        }
+    }
+
+    @Test
+    void aMinutesWorthPassesThenA429WithTheSecondsUntilTheNextToken() {
+        WebhookRateLimit limit = new WebhookRateLimit(6, clock::get); // a token every 10 s
+        for (int i = 0; i < 6; i++) {
+            limit.check("shop");
+        }
+        assertThatThrownBy(() -> limit.check("shop"))
+                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> {
+                    assertThat(e.getStatus()).isEqualTo(429);
+                    assertThat(e.getRetryAfter()).isEqualTo(10);
+                    assertThat(e.getJson()).startsWith("{\"error\":\"rate_limited\",");
+                });
+        advanceSeconds(4);
+        assertThatThrownBy(() -> limit.check("shop"))
+                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.getRetryAfter()).isEqualTo(6));
+        advanceSeconds(6);
+        assertThatCode(() -> limit.check("shop")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> limit.check("shop")).isInstanceOf(WebhookRejectedException.class);
+    }
+
+    @Test
+    void eachInstanceHasItsOwnBucket() {
+        WebhookRateLimit limit = new WebhookRateLimit(1, clock::get);
+        limit.check("shop-a");
+        assertThatThrownBy(() -> limit.check("shop-a")).isInstanceOf(WebhookRejectedException.class);
+        assertThatCode(() -> limit.check("shop-b")).doesNotThrowAnyException();
+    }
+
+    @Test
+    void anIdleMinuteRefillsTheBucketButNoMore() {
+        WebhookRateLimit limit = new WebhookRateLimit(2, clock::get);
+        limit.check("shop");
+        limit.check("shop");
+        advanceSeconds(600);
+        limit.check("shop");
+        limit.check("shop");
+        assertThatThrownBy(() -> limit.check("shop")).isInstanceOf(WebhookRejectedException.class);
+    }
+
+    @Test
+    void ignoredEventsWithoutAnInstanceAreNotCounted() {
+        WebhookRateLimit limit = new WebhookRateLimit(1, clock::get);
+        limit.check(Map.of("ignoredReason", "event Receipt is not a Message"));
+        limit.check(Map.of("ignoredReason", "event Receipt is not a Message"));
+        limit.check(Map.of("instance", "shop"));
+        assertThatThrownBy(() -> limit.check(Map.of("instance", "shop"))).isInstanceOf(WebhookRejectedException.class);
+    }
+}

@@ -1,0 +1,158 @@
+package app.clivy.aiworker.support;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import app.clivy.aiworker.database.EmbeddedPostgresProcesses;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The worker as a real operating-system process ({@code java ... AiWorkerApplication}), as an
+ * operator runs it: on localhost ports of its own, with its embedded PostgreSQL in {@code dataDir}
+ * and OpenRouter at {@link FakeOpenRouter}. Its console output goes to a file the test reads.
+ * Several starts on the same data folder are restarts of the same node.
+ */
+public final class WorkerProcess {
+
+    private final Path dataDir;
+    private final int dbPort;
+    private final int httpPort;
+    private final Path log;
+    private final Process process;
+
+    private WorkerProcess(Path dataDir, int dbPort, int httpPort, Path log, Process process) {
+        this.dataDir = dataDir;
+        this.dbPort = dbPort;
+        this.httpPort = httpPort;
+        this.log = log;
+        this.process = process;
+    }
+
+    /**
+     * Starts the worker and waits until it serves HTTP. {@code settings} are extra
+     * {@code --key=value} arguments (they outrank ./application.yaml).
+     */
+    public static WorkerProcess start(Path dataDir, int dbPort, String name, Map<String, String> settings) {
+        int httpPort = freePort();
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + name + ".log");
+        String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> !entry.endsWith("test-classes"))
+                .collect(Collectors.joining(File.pathSeparator));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8",
+                "-cp", classpath, "app.clivy.aiworker.AiWorkerApplication",
+                "--server.address=127.0.0.1", "--server.port=" + httpPort,
+                "--ai-worker.embedded-db.data-dir=" + dataDir, "--ai-worker.embedded-db.port=" + dbPort,
+                "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(),
+                "--ai-worker.openrouter.api-key=sk-or-v1-process-test",
+                "--ai-worker.credits.startup-delay-ms=600000"));
+        settings.forEach((key, value) -> command.add("--" + key + "=" + value));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        for (String inherited : List.of("DB_HOST", "SPRING_DATASOURCE_URL", "WEBHOOK_TOKEN", "WEBHOOK_HMAC_SECRET",
+                "WHATSAPP_GATEWAY_URL", "AI_WORKER_DEMO", "OPENROUTER_BASE_URL", "OPENROUTER_API_KEY")) {
+            builder.environment().remove(inherited);
+        }
+        try {
+            WorkerProcess worker = new WorkerProcess(dataDir, dbPort, httpPort, log, builder.start());
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!worker.process.isAlive()) {
+                    throw new IllegalStateException("the worker exited at start-up:\n" + worker.output());
+                }
+                return worker.output().contains("🚀 Server starting on port " + httpPort);
+            });
+            return worker;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public WebhookClient client() {
+        return new WebhookClient(httpPort);
+    }
+
+    /** A connection per statement: nothing of the test keeps the database busy at shutdown. */
+    public JdbcTemplate db() {
+        return database(dbPort);
+    }
+
+    public static JdbcTemplate database(int dbPort) {
+        return new JdbcTemplate(new SimpleDriverDataSource(new org.postgresql.Driver(),
+                "jdbc:postgresql://localhost:" + dbPort + "/clivy_support", "postgres", ""));
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    /** Everything the process printed so far. */
+    public String output() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public List<String> outputLines() {
+        return output().lines().toList();
+    }
+
+    /** SIGKILL: no shutdown hook runs; the embedded postmaster, a process of its own, stays up. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(30));
+    }
+
+    /** Waits for the process to end; true when it did within {@code timeout}. */
+    public boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** For @AfterEach: the worker and whatever embedded PostgreSQL still runs on its data folder. */
+    public void destroy() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(30));
+        }
+        stopPostgres(dataDir);
+    }
+
+    /** Stops the embedded postmaster that still holds {@code dataDir}, as the worker's next start would. */
+    public static void stopPostgres(Path dataDir) {
+        try {
+            EmbeddedPostgresProcesses.stopOrphan(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

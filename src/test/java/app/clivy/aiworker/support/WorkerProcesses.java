@@ -1,0 +1,60 @@
+package app.clivy.aiworker.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.springframework.util.FileSystemUtils;
+
+/**
+ * One node's starts as real processes ({@link WorkerProcess}), all on the same embedded data folder
+ * and database port: a restart is another {@link #start}. Registered with
+ * {@code @RegisterExtension}, it kills what is left after each test: the processes and the
+ * postmaster a killed worker leaves behind.
+ */
+public final class WorkerProcesses implements AfterEachCallback {
+
+    private final Path folder;
+    private final Path dataDir;
+    private final int dbPort = WorkerProcess.freePort();
+    private final Map<String, String> common;
+    private final List<WorkerProcess> started = new ArrayList<>();
+
+    /** {@code common}: settings of every start ({@code --key=value}). */
+    public WorkerProcesses(Map<String, String> common) {
+        try {
+            this.folder = Files.createTempDirectory("worker-process-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.dataDir = folder.resolve("postgres");
+        this.common = common;
+    }
+
+    /** Starts the node (again) and waits until it serves HTTP; {@code name} names its console log. */
+    public WorkerProcess start(String name, Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(common);
+        all.putAll(settings);
+        WorkerProcess worker = WorkerProcess.start(dataDir, dbPort, name, all);
+        started.add(worker);
+        return worker;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        started.forEach(WorkerProcess::destroy);
+        WorkerProcess.stopPostgres(dataDir);
+        FileSystemUtils.deleteRecursively(folder.toFile());
+    }
+}
