@@ -514,7 +514,8 @@ public class BenchDriver {
     /** Starts the jar and returns seconds until readiness is 200 and a first webhook got 202. */
     static double startWorker(int fakePort, boolean workerOn, int concurrency, String logName) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java"));
-        String opts = System.getenv().getOrDefault("BENCH_WORKER_JAVA_OPTS", "");
+        // the JVM options the README recommends (and the Dockerfile and spring-boot:run use)
+        String opts = System.getenv().getOrDefault("BENCH_WORKER_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         if (!opts.isBlank()) {
             cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
         }
