@@ -1,68 +1,45 @@
 package app.clivy.aiworker.delivery;
 
 import java.time.Duration;
-import java.time.Instant;
 
+import app.clivy.aiworker.http.ConsecutiveFailureBreaker;
+import app.clivy.aiworker.http.NoRetryHttpClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.camel.component.http.HttpClientConfigurer;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The circuit breaker named {@code gateway} of routes/09-deliver.camel.yaml, apart from the
- * {@code openrouter} one so a dead gateway never holds back AI calls (and the reverse). N
- * consecutive failures (timeouts, 429, 5xx) open it; a gateway's 4xx is the request's fault and
- * does not count.
+ * The circuit breaker named {@code gateway} and the HTTP client of routes/09-deliver.camel.yaml,
+ * apart from the {@code openrouter} ones so a dead gateway never holds back AI calls (and the
+ * reverse). N consecutive failures (timeouts, 429, 5xx) open it; a gateway's 4xx is the request's
+ * fault and does not count.
  */
 @Configuration
 public class GatewayBreaker {
 
-    private static final Logger LOG = LoggerFactory.getLogger(GatewayBreaker.class);
-
-    private final int failuresToOpen;
-    private final Duration openFor;
-    private volatile Instant openedAt = Instant.EPOCH;
+    private final ConsecutiveFailureBreaker breaker;
 
     public GatewayBreaker(@Value("${ai-worker.gateway.breaker.failures-to-open:5}") int failuresToOpen,
                           @Value("${ai-worker.gateway.breaker.open-seconds:30}") long openSeconds) {
-        this.failuresToOpen = failuresToOpen;
-        this.openFor = Duration.ofSeconds(openSeconds);
+        this.breaker = new ConsecutiveFailureBreaker("gateway", failuresToOpen, Duration.ofSeconds(openSeconds), 1,
+                e -> e instanceof GatewayRejectedException);
     }
 
     @Bean("gatewayCircuitBreaker")
     public CircuitBreaker gatewayCircuitBreaker() {
-        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
-                .slidingWindowType(SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(failuresToOpen)
-                .minimumNumberOfCalls(failuresToOpen)
-                .failureRateThreshold(100)
-                .waitDurationInOpenState(openFor)
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .ignoreException(e -> e instanceof GatewayRejectedException)
-                .writableStackTraceEnabled(false)
-                .build();
-        CircuitBreaker breaker = CircuitBreaker.of("gateway", config);
-        breaker.getEventPublisher().onStateTransition(event -> {
-            switch (event.getStateTransition().getToState()) {
-                case OPEN -> {
-                    openedAt = Instant.now();
-                    LOG.warn("⚠  Circuit breaker [gateway] is OPEN ({} consecutive failures)", failuresToOpen);
-                }
-                case HALF_OPEN -> LOG.info("ℹ  Circuit breaker [gateway] entering Half-Open state (testing recovery)");
-                case CLOSED -> LOG.info("✅ Circuit breaker [gateway] is now Closed (recovered)");
-                default -> LOG.info("Circuit breaker [gateway] is now {}", event.getStateTransition().getToState());
-            }
-        });
-        return breaker;
+        return breaker.circuitBreaker();
+    }
+
+    /** Timeout {@code ai-worker.gateway.timeout-ms}; no retries of its own, so no reply is resent behind the outbox's back. */
+    @Bean("gatewayHttpClient")
+    public HttpClientConfigurer gatewayHttpClient(@Value("${ai-worker.gateway.timeout-ms:10000}") long timeoutMs) {
+        return new NoRetryHttpClient(timeoutMs);
     }
 
     /** How long a reply turned away by the open breaker waits: until the half-open probe, at least 1 s. */
     public long secondsUntilHalfOpen() {
-        return Math.max(1, Duration.between(Instant.now(), openedAt.plus(openFor)).toSeconds());
+        return breaker.secondsUntilHalfOpen();
     }
 }

@@ -105,8 +105,10 @@ class ReplyDeliveryTest extends DeliveryTest {
     @Test
     void retriesStopAtMaxAttempts() {
         server().stubFor(send("dl-500-max").willReturn(json(500, "{\"error\":\"boom\"}")));
-        long id = storeReply(instance, CHAT, "dl-500-max reply");
-        db.update("UPDATE messages SET delivery_attempts = 6 WHERE id = ?", id);
+        // stored with 6 attempts already spent, in the insert itself: an update after it would race the first claim
+        long id = db.queryForObject("""
+                INSERT INTO messages (instance, chat, direction, body, delivery_status, delivery_run_at, delivery_attempts)
+                VALUES (?, ?, 'out', ?, 'pending', now(), 6) RETURNING id""", Long.class, instance, CHAT, "dl-500-max reply");
 
         Map<String, Object> row = awaitDelivery(id, "failed");
         assertThat(row).containsEntry("delivery_attempts", 8)

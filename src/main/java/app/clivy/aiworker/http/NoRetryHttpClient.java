@@ -1,23 +1,21 @@
-package app.clivy.aiworker.delivery;
+package app.clivy.aiworker.http;
 
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import org.apache.hc.core5.util.Timeout;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.stereotype.Component;
 
 /**
- * The HTTP client of the gateway endpoint ({@code httpClientConfigurer=#gatewayHttpClient}): an
- * answer within {@code ai-worker.gateway.timeout-ms}, and no retries of its own: HttpClient would
- * otherwise resend a reply on a 503 behind the outbox's back. Retries are the delivery routes' call.
+ * An HTTP client for a route's outbound calls ({@code httpClientConfigurer=#...}): an answer must
+ * come within the timeout, and HttpClient's own retries are off, since it would otherwise sleep
+ * through a 429's or 503's {@code Retry-After} (or resend a request) behind the routes' back, holding
+ * a slot. Retries are the routes' business.
  */
-@Component("gatewayHttpClient")
-public class GatewayHttpClient implements HttpClientConfigurer {
+public class NoRetryHttpClient implements HttpClientConfigurer {
 
     private final long timeoutMs;
 
-    public GatewayHttpClient(@Value("${ai-worker.gateway.timeout-ms:10000}") long timeoutMs) {
+    public NoRetryHttpClient(long timeoutMs) {
         this.timeoutMs = timeoutMs;
     }
 
