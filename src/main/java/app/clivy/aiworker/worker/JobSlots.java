@@ -3,6 +3,7 @@ package app.clivy.aiworker.worker;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.SynchronizationAdapter;
@@ -25,19 +26,37 @@ public class JobSlots {
     private final AtomicBoolean paused = new AtomicBoolean();
     private final ProducerTemplate template;
 
-    public JobSlots(@Value("${ai-worker.concurrency:8}") int capacity, @Lazy ProducerTemplate template) {
+    private final CircuitBreaker openRouter;
+
+    public JobSlots(@Value("${ai-worker.concurrency:8}") int capacity, @Lazy ProducerTemplate template,
+                    CircuitBreaker openRouterCircuitBreaker) {
         if (capacity < 1) {
             throw new IllegalArgumentException("ai-worker.concurrency must be at least 1");
         }
         this.capacity = capacity;
         this.free = new Semaphore(capacity);
         this.template = template;
+        this.openRouter = openRouterCircuitBreaker;
     }
 
-    /** Takes up to {@code wanted} free slots; returns how many it took (0 while paused). */
+    /**
+     * Takes up to {@code wanted} free slots; returns how many it took: none while paused or while
+     * the openrouter breaker is open (jobs stay queued, untouched, instead of being claimed only to
+     * be turned away), and only as many as the breaker lets through while it is half-open.
+     */
     public int reserve(int wanted) {
         if (paused.get()) {
             return 0;
+        }
+        switch (openRouter.getState()) {
+            case OPEN, FORCED_OPEN -> {
+                backlogSuspected.set(true);
+                return 0;
+            }
+            case HALF_OPEN -> wanted = Math.min(wanted,
+                    openRouter.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState());
+            default -> {
+            }
         }
         int taken = 0;
         while (taken < wanted && free.tryAcquire()) {

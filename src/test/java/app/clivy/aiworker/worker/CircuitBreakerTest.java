@@ -25,6 +25,9 @@ import static org.awaitility.Awaitility.await;
  */
 class CircuitBreakerTest extends WorkerTest {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    JobSlots jobSlots;
+
     @Test
     void opensAfterFiveFailuresHoldsJobsWithoutSpendingAttemptsAndRecovers() {
         when("cb-auth", error(401, "User not found.", null));
@@ -36,13 +39,16 @@ class CircuitBreakerTest extends WorkerTest {
         await().until(() -> openRouterCircuitBreaker.getState() == CircuitBreaker.State.OPEN);
         assertThat(logs.lines()).contains("⚠  Circuit breaker [openrouter] is OPEN (5 consecutive failures)");
 
-        // while open: jobs are held back, no call is made, no attempt is spent
+        // while open: jobs stay queued, untouched (no claim, no call, no attempt spent)
         List<Long> held = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             held.add(postMessage("cb-later question " + i));
         }
         for (long id : held) {
-            await().until(() -> logs.contains("⏸  Job #" + id + " postponed: circuit breaker [openrouter] is open"));
+            var row = job(id);
+            if (openRouterCircuitBreaker.getState() == CircuitBreaker.State.OPEN) {
+                assertThat(row).containsEntry("status", "pending").containsEntry("attempts", 0);
+            }
         }
         // after the wait the probe goes through, the breaker closes, every held job completes
         for (long id : held) {
@@ -53,6 +59,20 @@ class CircuitBreakerTest extends WorkerTest {
                 "✅ Circuit breaker [openrouter] is now Closed (recovered)");
         // the held jobs reached OpenRouter once each, all after the breaker let them through
         server().verify(exactly(3), postRequestedFor(urlEqualTo("/api/v1/chat/completions")).withRequestBody(containing("cb-later")));
+    }
+
+    @Test
+    void noJobIsClaimedWhileOpenAndOnlyTheProbeWhileHalfOpen() {
+        openRouterCircuitBreaker.transitionToOpenState();
+        assertThat(jobSlots.reserve(8)).isZero();
+        openRouterCircuitBreaker.transitionToHalfOpenState();
+        int probe = jobSlots.reserve(8);
+        jobSlots.releaseUnused(probe, java.util.List.of());
+        assertThat(probe).isEqualTo(1);
+        openRouterCircuitBreaker.reset();
+        int normal = jobSlots.reserve(8);
+        jobSlots.releaseUnused(normal, java.util.List.of());
+        assertThat(normal).isEqualTo(8);
     }
 
     @Test
