@@ -3,7 +3,6 @@ package app.clivy.aiworker.support;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Fault;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -20,21 +19,17 @@ public final class FakeGateway {
 
     public static final String SEND = "/chat/send/text";
     public static final String TOKEN = "gw-test-token-0123456789";
-    private static final WireMockServer SERVER = new WireMockServer(WireMockConfiguration.options()
-            .dynamicPort().containerThreads(32).jettyAcceptors(2));
+    private static final LazyWireMockServer SERVER = new LazyWireMockServer(32);
 
     private FakeGateway() {
     }
 
-    public static synchronized WireMockServer server() {
-        if (!SERVER.isRunning()) {
-            SERVER.start();
-        }
-        return SERVER;
+    public static WireMockServer server() {
+        return SERVER.get();
     }
 
     public static String baseUrl() {
-        return "http://localhost:" + server().port();
+        return SERVER.baseUrl();
     }
 
     public static MappingBuilder send(String marker) {

@@ -3,7 +3,6 @@ package app.clivy.aiworker.support;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.containing;
@@ -18,21 +17,17 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 public final class FakeOpenRouter {
 
     public static final String CHAT = "/api/v1/chat/completions";
-    private static final WireMockServer SERVER = new WireMockServer(WireMockConfiguration.options()
-            .dynamicPort().containerThreads(64).jettyAcceptors(2));
+    private static final LazyWireMockServer SERVER = new LazyWireMockServer(64);
 
     private FakeOpenRouter() {
     }
 
-    public static synchronized WireMockServer server() {
-        if (!SERVER.isRunning()) {
-            SERVER.start();
-        }
-        return SERVER;
+    public static WireMockServer server() {
+        return SERVER.get();
     }
 
     public static String baseUrl() {
-        return "http://localhost:" + server().port();
+        return SERVER.baseUrl();
     }
 
     /** Answers requests containing {@code marker} with {@code response}. */
