@@ -1,5 +1,6 @@
 package app.clivy.aiworker.worker;
 
+import java.time.Duration;
 import java.util.Map;
 
 import app.clivy.aiworker.support.WorkerTest;
@@ -17,6 +18,7 @@ import static app.clivy.aiworker.support.FakeOpenRouter.moderation;
 import static app.clivy.aiworker.support.FakeOpenRouter.rateLimited;
 import static app.clivy.aiworker.support.FakeOpenRouter.when;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.within;
 
 /**
@@ -44,7 +46,9 @@ class OutcomeMappingTest extends WorkerTest {
         assertThat(row.get("locked_by")).isNull();
         assertThat(db.queryForObject("SELECT body FROM messages WHERE job_id = ? AND direction = 'out'", String.class, id))
                 .isEqualTo("Toko buka jam 9 pagi.");
-        assertThat(logs.lines()).anyMatch(l -> l.matches("✅ Job #" + id + " completed in \\d+ms \\(tokens: 1234 in, 567 out\\)"));
+        // the line follows the row's update, so it may come a moment after the row
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logs.lines())
+                .anyMatch(l -> l.matches("✅ Job #" + id + " completed in \\d+ms \\(tokens: 1234 in, 567 out\\)")));
         assertThat(logs.lines()).anyMatch(l -> l.startsWith("📊 Context size estimate: system=") && l.contains("messages=0"));
         // the seed's monitoring SQL reads these fields
         assertThat(db.queryForObject("SELECT SUM((output_json::json->>'input_tokens')::int) FROM ai_jobs WHERE id = ?", Long.class, id))

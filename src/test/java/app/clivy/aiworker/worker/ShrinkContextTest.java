@@ -1,5 +1,6 @@
 package app.clivy.aiworker.worker;
 
+import java.time.Duration;
 import java.util.List;
 
 import app.clivy.aiworker.support.WorkerTest;
@@ -16,6 +17,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.containing;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Context length exceeded at 10 messages: the job re-runs at once with 5 and completes. */
 class ShrinkContextTest extends WorkerTest {
@@ -40,7 +42,9 @@ class ShrinkContextTest extends WorkerTest {
         assertThat(row).containsEntry("context_messages", 5);
         assertThat(logs.lines()).contains("🔍 Analyzing error for job #" + id + ": context length exceeded",
                 "📏 Context too long, retrying job #" + id + " with 5 messages instead of 10");
-        assertThat(logs.lines()).anyMatch(l -> l.matches("✅ Job #" + id + " completed with smaller context in \\d+ms"));
+        // the line follows the row's update, so it may come a moment after the row
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logs.lines())
+                .anyMatch(l -> l.matches("✅ Job #" + id + " completed with smaller context in \\d+ms")));
 
         List<LoggedRequest> calls = server().findAll(postRequestedFor(urlEqualTo("/api/v1/chat/completions"))
                 .withRequestBody(containing("shrink-e2e")));
