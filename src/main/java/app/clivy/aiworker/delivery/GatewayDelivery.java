@@ -116,7 +116,6 @@ public class GatewayDelivery {
         body.put(bodyField, String.valueOf(reply.get("body")));
         var message = exchange.getMessage();
         message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         if (!token.isEmpty()) {
             message.setHeader(tokenHeader, token);

@@ -50,7 +50,6 @@ public class OpenRouterCall {
         }
         var message = exchange.getMessage();
         message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Authorization", "Bearer " + apiKey);
         if (!referer.isBlank()) {
