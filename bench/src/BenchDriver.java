@@ -63,6 +63,19 @@ public class BenchDriver {
     static final int MAX_SECONDS = env("BENCH_MAX_SECONDS", 600);
 
     static final String JAR = System.getenv("BENCH_JAR");
+    /** the jar extracted by bench/run (java -Djarmode=tools ... extract): plain classpath, no nested jars */
+    static final String APP_JAR = System.getenv().getOrDefault("BENCH_APP_JAR", JAR);
+    /** class-data archive of the extracted jar, written by a training start (BENCH_CDS=no: none) */
+    static final Path CDS_ARCHIVE = Path.of(System.getenv("BENCH_TMP")).resolve("app.jsa");
+    static final boolean CDS = !"no".equals(System.getenv("BENCH_CDS")) && !APP_JAR.equals(JAR);
+
+    /** How the worker is launched: which jar, extra JVM options, which embedded data folder. */
+    record Launch(String jar, List<String> jvmOptions, String dataDir) {
+        static Launch recommended() {
+            return new Launch(APP_JAR, CDS && Files.exists(CDS_ARCHIVE)
+                    ? List.of("-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-Xlog:cds=off", "-Xlog:class+path=off") : List.of(), "pgdata");
+        }
+    }
     static final Path TMP = Path.of(System.getenv("BENCH_TMP"));
     static final String DB_HOST = System.getenv().getOrDefault("DB_HOST", "");
     static final String INSTANCE = "bench";
@@ -105,9 +118,24 @@ public class BenchDriver {
         dbPort = DB_HOST.isEmpty() ? freePort() : Integer.parseInt(System.getenv().getOrDefault("DB_PORT", "5432"));
         Map<String, Object> r = new LinkedHashMap<>();
         try {
+            // --- run 0: the class-data archive of the extracted jar (a training start on its own database) ---
+            if (CDS) {
+                log("class-data archive: a training start of the extracted jar (-XX:ArchiveClassesAtExit)");
+                startWorker(fakePort, true, 8, "worker-cds-training.log",
+                        new Launch(APP_JAR, List.of("-XX:ArchiveClassesAtExit=" + CDS_ARCHIVE, "-Xlog:cds=off"),
+                                "pgdata-training"));
+                stopWorker();
+                if (!Files.exists(CDS_ARCHIVE)) {
+                    log("no class-data archive was written (see worker-cds-training.log): starting without one");
+                }
+                if (!DB_HOST.isEmpty()) {
+                    wipe();
+                }
+            }
+
             // --- run 1: intake only, on a fresh database; then the pgbench baselines ---
             log("starting the worker, intake only (AI_WORKER_ENABLED=false), fresh database");
-            double readyCold = startWorker(fakePort, false, 8, "worker-intake.log");
+            double readyCold = startWorker(fakePort, false, 8, "worker-intake.log", Launch.recommended());
             r.put("ready_cold_s", readyCold);
             if (!DB_HOST.isEmpty()) {
                 wipe();
@@ -119,7 +147,7 @@ public class BenchDriver {
 
             // --- run 2: the worker on, same database ---
             log("starting the worker (AI_WORKER_CONCURRENCY=" + INFLIGHT_CONCURRENCY + "), existing database");
-            double ready = startWorker(fakePort, true, INFLIGHT_CONCURRENCY, "worker-full.log");
+            double ready = startWorker(fakePort, true, INFLIGHT_CONCURRENCY, "worker-full.log", Launch.recommended());
             r.put("ready_s", ready);
             seedDocuments();
             pickupPhase(r);
@@ -128,6 +156,14 @@ public class BenchDriver {
             r.put("rss_peak_mb", peakRssMb(worker.pid()));
             r.put("fake_calls", fakeCalls.get());
             stopWorker();
+
+            // --- run 3: for comparison, a restart of the packed jar (java -jar, nested jars, no archive) ---
+            if (!APP_JAR.equals(JAR)) {
+                log("restarting from the packed jar (java -jar, no class-data archive), for comparison");
+                r.put("ready_packed_s", startWorker(fakePort, true, INFLIGHT_CONCURRENCY, "worker-packed.log",
+                        new Launch(JAR, List.of(), "pgdata")));
+                stopWorker();
+            }
         } catch (Throwable t) {
             System.err.println("bench: failed: " + t);
             t.printStackTrace();
@@ -431,6 +467,10 @@ public class BenchDriver {
         rows.add(row("peak RSS (VmHWM, worker JVM)", f(d(r, "rss_peak_mb")) + " MB", "", "<= 400 MB", verdict(d(r, "rss_peak_mb") <= 400)));
         rows.add(row("time to ready (restart)", f2(d(r, "ready_s")) + " s", "first start, new database: " + f2(d(r, "ready_cold_s")) + " s",
                 "<= 8 s", verdict(d(r, "ready_s") <= 8)));
+        if (r.containsKey("ready_packed_s")) {
+            rows.add(row("time to ready, packed jar (restart)", f2(d(r, "ready_packed_s")) + " s",
+                    "java -jar of the packed jar, no class-data archive", "", ""));
+        }
         String[] head = {"figure", "value", "baseline / note", "target", "result"};
         int[] w = new int[head.length];
         for (String[] row : rows) {
@@ -512,14 +552,15 @@ public class BenchDriver {
     // ------------------------------------------------------------------ worker process
 
     /** Starts the jar and returns seconds until readiness is 200 and a first webhook got 202. */
-    static double startWorker(int fakePort, boolean workerOn, int concurrency, String logName) throws Exception {
+    static double startWorker(int fakePort, boolean workerOn, int concurrency, String logName, Launch launch) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java"));
         // the JVM options the README recommends (and the Dockerfile and spring-boot:run use)
         String opts = System.getenv().getOrDefault("BENCH_WORKER_JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         if (!opts.isBlank()) {
             cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
         }
-        cmd.addAll(List.of("-jar", JAR));
+        cmd.addAll(launch.jvmOptions());
+        cmd.addAll(List.of("-jar", launch.jar()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(TMP.resolve(logName).toFile());
         Map<String, String> e = pb.environment();
@@ -533,7 +574,7 @@ public class BenchDriver {
         e.put("AI_WORKER_NODE_ID", "bench");
         e.put("AI_WORKER_CREDITS_ALERT_URL", "");
         if (DB_HOST.isEmpty()) {
-            e.put("AI_WORKER_DATA_DIR", TMP.resolve("pgdata").toString());
+            e.put("AI_WORKER_DATA_DIR", TMP.resolve(launch.dataDir()).toString());
             e.put("AI_WORKER_EMBEDDED_DB_PORT", String.valueOf(dbPort));
         }
         long t0 = System.nanoTime();
@@ -557,7 +598,7 @@ public class BenchDriver {
             throw new IllegalStateException("the worker did not get ready in 120 s (log: " + TMP.resolve(logName) + ")\n"
                     + tail(TMP.resolve(logName)));
         }
-        int status = postWebhook("ready-" + workerOn + "-" + runId);
+        int status = postWebhook("ready-" + logName + "-" + runId);
         double seconds = (System.nanoTime() - t0) / 1e9;
         if (status != 202) {
             throw new IllegalStateException("the first webhook answered " + status);
