@@ -396,6 +396,7 @@ public class BenchDriver {
         int warmed = drive(warm, INTAKE_CLIENTS, "e2ewarm").length - 1;
         waitDone(before + warmed, 180);
         before += warmed;
+        profile("JFR.start", "name=e2e", "settings=profile", "jdk.ExecutionSample#period=2ms");
         long cpu0 = cpuTicks(worker.pid());
         long t0 = System.nanoTime();
         int jobs = drive(E2E_JOBS, INTAKE_CLIENTS, "e2e").length - 1;
@@ -403,6 +404,7 @@ public class BenchDriver {
         waitDone(before + jobs, 180);
         long t1 = System.nanoTime();
         long cpu1 = cpuTicks(worker.pid());
+        profile("JFR.stop", "name=e2e", "filename=" + TMP.resolve("e2e.jfr"));
         r.put("e2e_jobs", jobs);
         r.put("e2e_jobs_s", jobs / ((t1 - t0) / 1e9));
         r.put("e2e_post_s", (postedAt - t0) / 1e9);
@@ -605,6 +607,22 @@ public class BenchDriver {
         }
         log(String.format(Locale.ROOT, "ready in %.2f s (pid %d)", seconds, worker.pid()));
         return seconds;
+    }
+
+    /**
+     * BENCH_PROFILE=1: a JFR recording of the worker over the end-to-end phase, written to e2e.jfr in
+     * the temp folder (keep it with BENCH_KEEP=1; read it with {@code jfr print} or JDK Mission Control).
+     */
+    static void profile(String... jcmdArgs) throws Exception {
+        if (!"1".equals(System.getenv("BENCH_PROFILE"))) {
+            return;
+        }
+        List<String> cmd = new ArrayList<>(List.of("jcmd", String.valueOf(worker.pid())));
+        cmd.addAll(Arrays.asList(jcmdArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            log("profile: " + String.join(" ", cmd) + " failed");
+        }
     }
 
     static void stopWorker() {
