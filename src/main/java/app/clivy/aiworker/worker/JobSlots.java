@@ -4,9 +4,12 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
@@ -15,10 +18,14 @@ import org.springframework.stereotype.Component;
  * The node's job slots: at most {@code ai-worker.concurrency} jobs in flight. A claim reserves
  * slots first and claims no more jobs than it holds, so claimed jobs never wait in a queue where
  * their lease would run out. When a job finishes and work may be waiting (a claim came back full,
- * or a wake-up found no free slot), the freed slot triggers the next claim at once.
+ * or a wake-up found no free slot), the freed slot triggers the next claim at once. When the
+ * openrouter breaker lets calls through again (half-open or closed), that triggers a claim too, so
+ * the probe does not wait for the next sweep.
  */
 @Component("jobSlots")
 public class JobSlots {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobSlots.class);
 
     private final int capacity;
     private final Semaphore free;
@@ -37,6 +44,24 @@ public class JobSlots {
         this.free = new Semaphore(capacity);
         this.template = template;
         this.openRouter = openRouterCircuitBreaker;
+        openRouterCircuitBreaker.getEventPublisher().onStateTransition(this::claimWhenBreakerLetsCallsThrough);
+    }
+
+    /**
+     * The breaker turned half-open (its timer) or closed (a probe succeeded, an operator reset it):
+     * claim now rather than at the next sweep. Runs on the breaker's thread, so it only hands the
+     * claim to the template's own threads and never waits for the database.
+     */
+    void claimWhenBreakerLetsCallsThrough(CircuitBreakerOnStateTransitionEvent event) {
+        CircuitBreaker.State to = event.getStateTransition().getToState();
+        if ((to == CircuitBreaker.State.HALF_OPEN || to == CircuitBreaker.State.CLOSED) && !paused.get()) {
+            try {
+                template.asyncSendBody("direct:claim-jobs", to == CircuitBreaker.State.HALF_OPEN ? "breaker-half-open" : "breaker-closed");
+            } catch (RuntimeException e) {
+                // Camel is stopping or not started: the sweep claims when it runs
+                LOG.debug("Claim after breaker {} not started: {}", to, e.toString());
+            }
+        }
     }
 
     /**
