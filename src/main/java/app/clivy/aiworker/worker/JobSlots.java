@@ -34,6 +34,7 @@ public class JobSlots {
     private final ProducerTemplate template;
 
     private final CircuitBreaker openRouter;
+    private volatile long openedAtNanos = System.nanoTime();
 
     public JobSlots(@Value("${ai-worker.concurrency:8}") int capacity, @Lazy ProducerTemplate template,
                     CircuitBreaker openRouterCircuitBreaker) {
@@ -44,17 +45,20 @@ public class JobSlots {
         this.free = new Semaphore(capacity);
         this.template = template;
         this.openRouter = openRouterCircuitBreaker;
-        openRouterCircuitBreaker.getEventPublisher().onStateTransition(this::claimWhenBreakerLetsCallsThrough);
+        openRouterCircuitBreaker.getEventPublisher().onStateTransition(this::onBreakerTransition);
     }
 
     /**
-     * The breaker turned half-open (its timer) or closed (a probe succeeded, an operator reset it):
-     * claim now rather than at the next sweep. Runs on the breaker's thread, so it only hands the
-     * claim to the template's own threads and never waits for the database.
+     * Notes when the breaker opened; when it turned half-open (its timer) or closed (a probe
+     * succeeded, an operator reset it), claims now rather than at the next sweep. Runs on the
+     * breaker's thread, so it only hands the claim to the template's own threads and never waits
+     * for the database.
      */
-    void claimWhenBreakerLetsCallsThrough(CircuitBreakerOnStateTransitionEvent event) {
+    void onBreakerTransition(CircuitBreakerOnStateTransitionEvent event) {
         CircuitBreaker.State to = event.getStateTransition().getToState();
-        if ((to == CircuitBreaker.State.HALF_OPEN || to == CircuitBreaker.State.CLOSED) && !paused.get()) {
+        if (to == CircuitBreaker.State.OPEN) {
+            openedAtNanos = System.nanoTime();
+        } else if ((to == CircuitBreaker.State.HALF_OPEN || to == CircuitBreaker.State.CLOSED) && !paused.get()) {
             try {
                 template.asyncSendBody("direct:claim-jobs", to == CircuitBreaker.State.HALF_OPEN ? "breaker-half-open" : "breaker-closed");
             } catch (RuntimeException e) {
@@ -65,23 +69,32 @@ public class JobSlots {
     }
 
     /**
+     * The breaker has been open for its whole wait and should be half-open by now. resilience4j can
+     * lose the timer that makes it so (2.3.0 schedules it before the open state is fully built; if
+     * the timer fires first it fails); then only a call moves it, and the probe's call does.
+     */
+    private boolean probeOverdue() {
+        long waitMillis = openRouter.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1);
+        return System.nanoTime() - openedAtNanos >= waitMillis * 1_000_000;
+    }
+
+    /**
      * Takes up to {@code wanted} free slots; returns how many it took: none while paused or while
      * the openrouter breaker is open (jobs stay queued, untouched, instead of being claimed only to
-     * be turned away), and only as many as the breaker lets through while it is half-open.
+     * be turned away), and only as many as the breaker lets through while it is half-open, or
+     * open past its wait.
      */
     public int reserve(int wanted) {
         if (paused.get()) {
             return 0;
         }
-        switch (openRouter.getState()) {
-            case OPEN, FORCED_OPEN -> {
-                backlogSuspected.set(true);
-                return 0;
-            }
-            case HALF_OPEN -> wanted = Math.min(wanted,
-                    openRouter.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState());
-            default -> {
-            }
+        CircuitBreaker.State state = openRouter.getState();
+        if (state == CircuitBreaker.State.FORCED_OPEN || state == CircuitBreaker.State.OPEN && !probeOverdue()) {
+            backlogSuspected.set(true);
+            return 0;
+        }
+        if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN) {
+            wanted = Math.min(wanted, openRouter.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState());
         }
         int taken = 0;
         while (taken < wanted && free.tryAcquire()) {

@@ -6,6 +6,7 @@ import java.util.List;
 
 import app.clivy.aiworker.support.WorkerTest;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,30 @@ class CircuitBreakerTest extends WorkerTest {
         } finally {
             camel.getRouteController().startRoute("job-sweep");
         }
+    }
+
+    /**
+     * resilience4j can lose the timer that turns an open breaker half-open (then only a call moves
+     * it); once the wait is over the slots let the probe be claimed anyway, so the worker never
+     * stays stuck behind an open breaker. A breaker without that timer stands in for a lost one.
+     */
+    @Test
+    void theProbeIsClaimedOnceTheWaitIsOverEvenWithoutTheHalfOpenTimer() {
+        CircuitBreaker noTimer = CircuitBreaker.of("no-timer", CircuitBreakerConfig.custom()
+                .waitDurationInOpenState(Duration.ofMillis(300)).permittedNumberOfCallsInHalfOpenState(1).build());
+        JobSlots slots = new JobSlots(8, template, noTimer);
+        noTimer.transitionToOpenState();
+        assertThat(slots.reserve(8)).isZero();
+
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            int probe = slots.reserve(8);
+            slots.releaseUnused(probe, List.of());
+            return probe == 1;
+        });
+        assertThat(noTimer.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        // the probe's call moves it, as resilience4j does when no timer did
+        assertThat(noTimer.tryAcquirePermission()).isTrue();
+        assertThat(noTimer.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
     }
 
     @Test
