@@ -14,7 +14,7 @@ import org.springframework.context.annotation.Configuration;
  * The circuit breaker named {@code openrouter} and the HTTP client that
  * routes/06-call-openrouter.camel.yaml uses: 5 consecutive failures open it for 60 s, then one
  * half-open probe. Context-length, moderation and other client errors are not the provider failing
- * and do not count.
+ * and do not count. The open period may be a fraction of a second (tests).
  */
 @Configuration
 public class OpenRouterBreaker {
@@ -22,9 +22,9 @@ public class OpenRouterBreaker {
     private final ConsecutiveFailureBreaker breaker;
 
     public OpenRouterBreaker(@Value("${ai-worker.breaker.failures-to-open:5}") int failuresToOpen,
-                             @Value("${ai-worker.breaker.open-seconds:60}") long openSeconds,
+                             @Value("${ai-worker.breaker.open-seconds:60}") double openSeconds,
                              @Value("${ai-worker.breaker.half-open-calls:1}") int halfOpenCalls) {
-        this.breaker = new ConsecutiveFailureBreaker("openrouter", failuresToOpen, Duration.ofSeconds(openSeconds),
+        this.breaker = new ConsecutiveFailureBreaker("openrouter", failuresToOpen, Duration.ofMillis(Math.round(openSeconds * 1000)),
                 halfOpenCalls, e -> e instanceof ProviderException p && !p.countsAgainstBreaker());
     }
 

@@ -10,14 +10,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The whole bundle with its worker running against {@link FakeOpenRouter}. The breaker opens for
- * 2 s instead of 60 and a call times out after 5 s, so the breaker and timeout rows run quickly.
+ * 2 s instead of 60 and a call times out after 5 s, so the breaker and timeout rows run quickly
+ * (plain test properties: a subclass's {@code @TestPropertySource} can change them).
  */
+@TestPropertySource(properties = {"ai-worker.openrouter.api-key=sk-or-v1-test-secret-0123456789",
+        "ai-worker.openrouter.timeout-ms=5000", "ai-worker.breaker.open-seconds=2"})
 public abstract class WorkerTest extends BundleTest {
 
     @RegisterExtension
@@ -30,9 +34,6 @@ public abstract class WorkerTest extends BundleTest {
     @DynamicPropertySource
     static void fakeOpenRouter(DynamicPropertyRegistry registry) {
         registry.add("ai-worker.openrouter.base-url", FakeOpenRouter::baseUrl);
-        registry.add("ai-worker.openrouter.api-key", () -> "sk-or-v1-test-secret-0123456789");
-        registry.add("ai-worker.openrouter.timeout-ms", () -> "5000");
-        registry.add("ai-worker.breaker.open-seconds", () -> "2");
     }
 
     @BeforeEach
@@ -43,8 +44,12 @@ public abstract class WorkerTest extends BundleTest {
 
     /** Posts a customer message and returns its job id. */
     protected long postMessage(String text) {
-        var res = client().post("/webhook/ai",
-                WebhookClient.textEvent(instance, "m-" + UUID.randomUUID(), "628123456789@s.whatsapp.net", text));
+        return postMessage("628123456789@s.whatsapp.net", text);
+    }
+
+    /** Posts a customer message in the chat {@code chat} and returns its job id. */
+    protected long postMessage(String chat, String text) {
+        var res = client().post("/webhook/ai", WebhookClient.textEvent(instance, "m-" + UUID.randomUUID(), chat, text));
         assertThat(res.statusCode()).as(res.body()).isEqualTo(202);
         return Long.parseLong(res.body().replaceAll("\\D", ""));
     }

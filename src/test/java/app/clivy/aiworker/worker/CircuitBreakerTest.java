@@ -1,10 +1,14 @@
 package app.clivy.aiworker.worker;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import app.clivy.aiworker.support.WorkerTest;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 
 import static app.clivy.aiworker.support.FakeOpenRouter.completion;
@@ -26,7 +30,9 @@ import static org.awaitility.Awaitility.await;
 class CircuitBreakerTest extends WorkerTest {
 
     @org.springframework.beans.factory.annotation.Autowired
-    JobSlots jobSlots;
+    CamelContext camel;
+    @org.springframework.beans.factory.annotation.Autowired
+    ProducerTemplate template;
 
     @Test
     void opensAfterFiveFailuresHoldsJobsWithoutSpendingAttemptsAndRecovers() {
@@ -61,18 +67,79 @@ class CircuitBreakerTest extends WorkerTest {
         server().verify(exactly(3), postRequestedFor(urlEqualTo("/api/v1/chat/completions")).withRequestBody(containing("cb-later")));
     }
 
+    /**
+     * Slots of their own on a breaker of their own with the openrouter settings: the shared breaker's
+     * transitions start claims that take the shared slots meanwhile.
+     */
     @Test
     void noJobIsClaimedWhileOpenAndOnlyTheProbeWhileHalfOpen() {
-        openRouterCircuitBreaker.transitionToOpenState();
-        assertThat(jobSlots.reserve(8)).isZero();
-        openRouterCircuitBreaker.transitionToHalfOpenState();
-        int probe = jobSlots.reserve(8);
-        jobSlots.releaseUnused(probe, java.util.List.of());
+        CircuitBreaker breaker = CircuitBreaker.of("slots-test", openRouterCircuitBreaker.getCircuitBreakerConfig());
+        JobSlots slots = new JobSlots(8, template, breaker);
+        breaker.transitionToOpenState();
+        assertThat(slots.reserve(8)).isZero();
+        breaker.transitionToHalfOpenState();
+        int probe = slots.reserve(8);
+        slots.releaseUnused(probe, java.util.List.of());
         assertThat(probe).isEqualTo(1);
-        openRouterCircuitBreaker.reset();
-        int normal = jobSlots.reserve(8);
-        jobSlots.releaseUnused(normal, java.util.List.of());
+        breaker.reset();
+        int normal = slots.reserve(8);
+        slots.releaseUnused(normal, java.util.List.of());
         assertThat(normal).isEqualTo(8);
+    }
+
+    /**
+     * Jobs held while the breaker is open are claimed the moment it lets calls through again, by
+     * its timer (half-open) or by an operator's reset (closed), not at the next sweep: the sweep is
+     * stopped here, so only the transition can claim them.
+     */
+    @Test
+    void heldJobsAreClaimedAtOnceWhenTheBreakerTurnsHalfOpenOrClosed() throws Exception {
+        when("cb-prompt", completion("Kami buka jam 9.", "openai/gpt-4o", 100, 10, 0.0001));
+        camel.getRouteController().stopRoute("job-sweep");
+        try {
+            openRouterCircuitBreaker.transitionToOpenState();
+            long probe = postMessage("cb-prompt after half-open");
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> openRouterCircuitBreaker.getState() != CircuitBreaker.State.OPEN);
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> !"pending".equals(job(probe).get("status")));
+            assertThat(awaitJob(probe, "done", 1)).containsEntry("error_class", null);
+
+            openRouterCircuitBreaker.transitionToOpenState();
+            long held = postMessage("cb-prompt after reset");
+            Thread.sleep(300); // its NOTIFY came and found no slot while open
+            assertThat(job(held)).containsEntry("status", "pending").containsEntry("attempts", 0);
+            openRouterCircuitBreaker.reset(); // what the operator's resetBreaker does
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> !"pending".equals(job(held).get("status")));
+            assertThat(awaitJob(held, "done", 1)).containsEntry("error_class", null);
+        } finally {
+            camel.getRouteController().startRoute("job-sweep");
+        }
+    }
+
+    /**
+     * resilience4j can lose the timer that turns an open breaker half-open (then only a call moves
+     * it); once the wait is over the slots let the probe be claimed anyway, so the worker never
+     * stays stuck behind an open breaker. A breaker without that timer stands in for a lost one.
+     */
+    @Test
+    void theProbeIsClaimedOnceTheWaitIsOverEvenWithoutTheHalfOpenTimer() {
+        CircuitBreaker noTimer = CircuitBreaker.of("no-timer", CircuitBreakerConfig.custom()
+                .waitDurationInOpenState(Duration.ofMillis(300)).permittedNumberOfCallsInHalfOpenState(1).build());
+        JobSlots slots = new JobSlots(8, template, noTimer);
+        noTimer.transitionToOpenState();
+        assertThat(slots.reserve(8)).isZero();
+
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            int probe = slots.reserve(8);
+            slots.releaseUnused(probe, List.of());
+            return probe == 1;
+        });
+        assertThat(noTimer.getState()).isEqualTo(CircuitBreaker.State.OPEN);
+        // the probe's call moves it, as resilience4j does when no timer did
+        assertThat(noTimer.tryAcquirePermission()).isTrue();
+        assertThat(noTimer.getState()).isEqualTo(CircuitBreaker.State.HALF_OPEN);
     }
 
     @Test
