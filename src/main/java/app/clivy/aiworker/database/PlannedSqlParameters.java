@@ -28,7 +28,8 @@ import org.springframework.context.annotation.Configuration;
  * a {@code ${...}} parameter. A profile of the worker under load put about a quarter of its CPU
  * there. Here a statement's parameters are parsed once into a plan (a name, or a compiled simple
  * expression), and an execution only looks the values up: a name in the body map, then the headers,
- * then the variables, as before; an expression evaluated on the exchange, whose body is the same.
+ * then the variables, as before (a body type with no conversion to a map is remembered as such); an
+ * expression evaluated on the exchange, whose body is the same.
  * Statements with {@code :#in:} lists and batch executions keep the stock strategy.
  */
 public class PlannedSqlParameters extends DefaultSqlPrepareStatementStrategy {
@@ -41,6 +42,7 @@ public class PlannedSqlParameters extends DefaultSqlPrepareStatementStrategy {
 
     private final Map<String, String> preparedQueries = new ConcurrentHashMap<>();
     private final Map<String, List<Parameter>> plans = new ConcurrentHashMap<>();
+    private final Map<Class<?>, Boolean> notMaps = new ConcurrentHashMap<>();
 
     @Override
     public String prepareQuery(String query, boolean allowNamedParameters, Exchange exchange) throws SQLException {
@@ -84,11 +86,19 @@ public class PlannedSqlParameters extends DefaultSqlPrepareStatementStrategy {
         return values.iterator();
     }
 
-    private static Map<?, ?> bodyAsMap(Exchange exchange, Object body) {
+    private Map<?, ?> bodyAsMap(Exchange exchange, Object body) {
         if (body == null || body instanceof Map<?, ?>) {
             return (Map<?, ?>) body;
         }
-        return exchange.getContext().getTypeConverter().tryConvertTo(Map.class, exchange, body);
+        if (notMaps.containsKey(body.getClass())) {
+            return null;
+        }
+        Map<?, ?> map = exchange.getContext().getTypeConverter().tryConvertTo(Map.class, exchange, body);
+        if (map == null) {
+            // a failed conversion scans every converter: a body type that has none is not tried again
+            notMaps.put(body.getClass(), Boolean.TRUE);
+        }
+        return map;
     }
 
     private static Object lookup(String name, Map<?, ?> bodyMap, Exchange exchange, String query) {
