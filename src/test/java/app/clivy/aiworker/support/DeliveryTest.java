@@ -8,14 +8,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * The whole bundle with reply delivery on, against {@link FakeGateway}: quick backoff (100 ms
- * base), a fast sweep, the gateway breaker open for 1 s. The instance {@link #SECOND_INSTANCE} has
- * its own gateway (the prefix {@link #SECOND_PREFIX} on the same fake).
+ * base), a fast sweep, the gateway breaker open for 1 s (plain test properties: a subclass's
+ * {@code @TestPropertySource} can change them). The instance {@link #SECOND_INSTANCE} has its own
+ * gateway (the prefix {@link #SECOND_PREFIX} on the same fake).
  */
+@TestPropertySource(properties = {"ai-worker.gateway.sweep-interval-ms=300",
+        "ai-worker.gateway.timeout-ms=5000", // roomy: a loaded machine answers slowly
+        "ai-worker.gateway.retry-base-ms=100", "ai-worker.gateway.retry-max-ms=400",
+        "ai-worker.gateway.max-attempts=8", "ai-worker.gateway.breaker.open-seconds=1"})
 public abstract class DeliveryTest extends WorkerTest {
 
     public static final String SECOND_INSTANCE = "inst-second-gateway";
@@ -29,12 +35,6 @@ public abstract class DeliveryTest extends WorkerTest {
         registry.add("ai-worker.gateway.url", FakeGateway::baseUrl);
         registry.add("ai-worker.gateway.token", () -> FakeGateway.TOKEN);
         registry.add("ai-worker.gateway.instances." + SECOND_INSTANCE + ".url", () -> FakeGateway.baseUrl() + SECOND_PREFIX);
-        registry.add("ai-worker.gateway.sweep-interval-ms", () -> "300");
-        registry.add("ai-worker.gateway.timeout-ms", () -> "5000"); // roomy: a loaded machine answers slowly
-        registry.add("ai-worker.gateway.retry-base-ms", () -> "100");
-        registry.add("ai-worker.gateway.retry-max-ms", () -> "400");
-        registry.add("ai-worker.gateway.max-attempts", () -> "8");
-        registry.add("ai-worker.gateway.breaker.open-seconds", () -> "1");
     }
 
     @BeforeEach
