@@ -1,16 +1,21 @@
 package app.clivy.aiworker.database;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
+import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.RuntimeExchangeException;
 import org.apache.camel.component.sql.DefaultSqlPrepareStatementStrategy;
 import org.apache.camel.component.sql.SqlEndpoint;
@@ -29,12 +34,15 @@ import org.springframework.context.annotation.Configuration;
  * there. Here a statement's parameters are parsed once into a plan (a name, or a compiled simple
  * expression), and an execution only looks the values up: a name in the body map, then the headers,
  * then the variables, as before (a body type with no conversion to a map is remembered as such); an
- * expression evaluated on the exchange, whose body is the same.
+ * expression evaluated on the exchange, whose body is the same ({@code ${variable.job[id]}} and
+ * {@code ${bean:workerNode.getId}} read directly, see {@link #expression}).
  * Statements with {@code :#in:} lists and batch executions keep the stock strategy.
  */
 public class PlannedSqlParameters extends DefaultSqlPrepareStatementStrategy {
 
     private static final String IN_LIST = ":?in:";
+    private static final Pattern VARIABLE_KEY = Pattern.compile("\\$\\{variable\\.(\\w+)\\[(\\w+)]}");
+    private static final Pattern BEAN_GETTER = Pattern.compile("\\$\\{bean:(\\w+)\\.(\\w+)}");
 
     /** One named parameter of a statement: a message key or a simple expression. */
     private record Parameter(String name, Expression expression) {
@@ -131,7 +139,7 @@ public class PlannedSqlParameters extends DefaultSqlPrepareStatementStrategy {
             if (query.startsWith("${", start) || query.startsWith("$simple{", start)) {
                 int end = closingBrace(query, query.indexOf('{', start));
                 String text = query.substring(start, end + 1);
-                plan.add(new Parameter(null, context.resolveLanguage("simple").createExpression(text)));
+                plan.add(new Parameter(null, expression(text, context)));
                 from = end + 1;
                 continue;
             }
@@ -143,6 +151,61 @@ public class PlannedSqlParameters extends DefaultSqlPrepareStatementStrategy {
                 plan.add(new Parameter(query.substring(start, end), null));
             }
             from = Math.max(end, start);
+        }
+    }
+
+    /**
+     * A {@code ${...}} parameter as an expression. The two shapes the statements use most are read
+     * directly, because simple evaluates them through the bean language, which copies the whole
+     * exchange each time: a key of a map variable ({@code ${variable.job[id]}}) and a getter of a
+     * bean ({@code ${bean:workerNode.getId}}). Anything else, or a variable that is not a map, is
+     * simple's own evaluation.
+     */
+    static Expression expression(String text, CamelContext context) {
+        Expression simple = context.resolveLanguage("simple").createExpression(text);
+        Matcher key = VARIABLE_KEY.matcher(text);
+        if (key.matches()) {
+            return new VariableKey(key.group(1), key.group(2), simple);
+        }
+        Matcher getter = BEAN_GETTER.matcher(text);
+        if (getter.matches()) {
+            Object bean = context.getRegistry().lookupByName(getter.group(1));
+            Method method = bean == null ? null : noArgumentMethod(bean.getClass(), getter.group(2));
+            if (method != null) {
+                return new BeanGetter(bean, method);
+            }
+        }
+        return simple;
+    }
+
+    private static Method noArgumentMethod(Class<?> type, String name) {
+        try {
+            Method method = type.getMethod(name);
+            return method.getReturnType() == void.class ? null : method;
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
+    }
+
+    /** {@code ${variable.name[key]}} of a map variable. */
+    private record VariableKey(String variable, String key, Expression simple) implements Expression {
+        @Override
+        public <T> T evaluate(Exchange exchange, Class<T> type) {
+            return exchange.getVariable(variable) instanceof Map<?, ?> map ? type.cast(map.get(key)) : simple.evaluate(exchange, type);
+        }
+    }
+
+    /** {@code ${bean:name.method}}: the bean's public method without arguments. */
+    private record BeanGetter(Object bean, Method method) implements Expression {
+        @Override
+        public <T> T evaluate(Exchange exchange, Class<T> type) {
+            try {
+                return type.cast(method.invoke(bean));
+            } catch (InvocationTargetException e) {
+                throw RuntimeCamelException.wrapRuntimeCamelException(e.getCause());
+            } catch (IllegalAccessException e) {
+                throw RuntimeCamelException.wrapRuntimeCamelException(e);
+            }
         }
     }
 

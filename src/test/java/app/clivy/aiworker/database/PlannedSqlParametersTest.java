@@ -98,6 +98,10 @@ class PlannedSqlParametersTest {
         assertSameAsStock("SELECT :?${variable.job[id]}, :?${variable.job[chat]}, :?$simple{header.fromHeader}, "
                 + "CAST(:?${body[name]} AS text)::text, :?${properties:missing.setting:5}", Map.of("name", "x"));
         assertSameAsStock("SELECT :?${body} WHERE x = :?fromHeader", "a text body");
+        // the shapes read directly: a key of a map variable (present or not), a bean's getter
+        context.getRegistry().bind("workerNode", new BeanMethods());
+        assertSameAsStock("UPDATE t SET a = :?${variable.job[id]}, b = :?${variable.job[missing]}, "
+                + "c = :?${bean:workerNode.getId}, d = :?${bean:workerNode.getLeaseSeconds} WHERE e = :?name", Map.of("name", 1));
         assertSameAsStock("SELECT :?${body}", null);
     }
 
