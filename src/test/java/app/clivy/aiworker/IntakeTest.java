@@ -10,8 +10,14 @@ import java.sql.Statement;
 import java.util.Map;
 import java.util.UUID;
 
+import app.clivy.aiworker.config.SynchronousPlatformHttp;
+import app.clivy.aiworker.database.PlannedSqlParameters;
 import app.clivy.aiworker.support.BundleTest;
 import app.clivy.aiworker.support.WebhookClient;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumerAware;
+import org.apache.camel.component.sql.SqlEndpoint;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +35,9 @@ class IntakeTest extends BundleTest {
     @Value("${spring.datasource.url}")
     String jdbcUrl;
 
+    @Autowired
+    CamelContext camel;
+
     WebhookClient client;
     String instance;
 
@@ -36,6 +45,16 @@ class IntakeTest extends BundleTest {
     void setUp() {
         client = client();
         instance = "inst-" + UUID.randomUUID();
+    }
+
+    /** The two speed-ups are in place: without them the routes would still work, only slower. */
+    @Test
+    void sqlEndpointsPlanTheirParametersAndTheWebhookRunsOnTheRequestThread() {
+        var sql = camel.getEndpoints().stream().filter(SqlEndpoint.class::isInstance).map(SqlEndpoint.class::cast).toList();
+        assertThat(sql).isNotEmpty().allSatisfy(endpoint ->
+                assertThat(endpoint.getPrepareStatementStrategy()).isInstanceOf(PlannedSqlParameters.class));
+        var webhook = (PlatformHttpConsumerAware) camel.getRoute("intake").getConsumer();
+        assertThat(webhook.getPlatformHttpConsumer().getClass().getEnclosingClass()).isEqualTo(SynchronousPlatformHttp.class);
     }
 
     @Test
