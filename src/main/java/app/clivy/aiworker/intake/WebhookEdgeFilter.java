@@ -11,6 +11,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Collectors;
 
 import app.clivy.aiworker.operations.JobMetrics;
 import jakarta.servlet.FilterChain;
@@ -49,7 +50,9 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
 
     /**
      * The one list of request content types the webhook takes (parameters such as {@code charset}
-     * are allowed). A request without a {@code Content-Type} is read as JSON.
+     * are allowed). A request without a {@code Content-Type} is read as JSON. The body reaches the
+     * route as the bytes read here: a form type added to this list is parsed from those bytes, since
+     * the server's own form parsing ({@code getParameter}) finds the stream already read.
      */
     public static final List<MediaType> ACCEPTED_CONTENT_TYPES = List.of(MediaType.APPLICATION_JSON);
 
@@ -85,16 +88,16 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
                 try {
                     body = readWithin(request.getInputStream());
                 } catch (IOException e) {
-                    // the client hung up mid-body: there is nobody to answer
+                    // the client hung up or stalled mid-body: never an empty 200, which a gateway takes as stored
+                    answerQuietly(response, WebhookRejectedException.badRequest("request body could not be read"));
                     return;
                 }
-                if (body == null) {
-                    refusal = new WebhookRejectedException(413, "payload_too_large",
-                            "request body is more than " + maxBodyBytes + " bytes; the limit is " + maxBodyBytes);
-                } else {
+                if (body != null) {
                     chain.doFilter(new ReadBody(request, body), response);
                     return;
                 }
+                refusal = new WebhookRejectedException(413, "payload_too_large",
+                        "request body is more than " + maxBodyBytes + " bytes; the limit is " + maxBodyBytes);
             }
         }
         if (refusal != null) {
@@ -116,8 +119,8 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
         } catch (InvalidMediaTypeException e) {
             // answered as unsupported below
         }
-        return new WebhookRejectedException(415, "unsupported_media_type",
-                "Content-Type must be application/json");
+        return new WebhookRejectedException(415, "unsupported_media_type", "Content-Type must be "
+                + ACCEPTED_CONTENT_TYPES.stream().map(MediaType::toString).collect(Collectors.joining(" or ")));
     }
 
     private WebhookRejectedException tooLarge(long contentLength) {
@@ -157,6 +160,14 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
         JobMetrics counter = metrics.getIfAvailable();
         if (counter != null) {
             counter.webhookAnswered(refusal.getStatus());
+        }
+    }
+
+    private void answerQuietly(HttpServletResponse response, WebhookRejectedException refusal) {
+        try {
+            answer(response, refusal);
+        } catch (IOException | IllegalStateException gone) {
+            // the client is gone: nobody to answer
         }
     }
 
