@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.boot.web.context.WebServerApplicationContext;
@@ -49,6 +50,7 @@ import static org.awaitility.Awaitility.await;
  * Needs {@code /usr/sbin/pgbouncer}: skipped without it, except under CI ({@code CI=true}), where
  * it fails.
  */
+@ExtendWith(PgBouncer.Required.class)
 class PgBouncerTest {
 
     private static Path serverFolder;
@@ -86,17 +88,20 @@ class PgBouncerTest {
         nodes.forEach(ConfigurableApplicationContext::close);
     }
 
+    /**
+     * Starts a node on the pooler named by the seed's variables {@code DB_HOST}, {@code DB_PORT},
+     * {@code DB_NAME}, {@code DB_USER}, {@code DB_PASSWORD} and {@code more} (given as properties of
+     * the same names, which application.yaml's placeholders read like environment variables).
+     */
     private ConfigurableApplicationContext start(LogCapture logs, String database, String... more) {
-        List<String> args = new ArrayList<>(List.of("--ai-worker.db.pooler=transaction"));
+        List<String> args = new ArrayList<>(List.of("--DB_HOST=127.0.0.1", "--DB_PORT=" + bouncer.port(),
+                "--DB_NAME=" + database, "--DB_USER=postgres", "--DB_PASSWORD="));
         args.addAll(List.of(more));
         return startWith(logs, database, args);
     }
 
     private ConfigurableApplicationContext startWith(LogCapture logs, String database, List<String> more) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.jmx.enabled=false",
-                // the seed's DB_HOST / DB_PORT / DB_NAME / DB_USER name the pooler, as an operator sets them
-                "--ai-worker.db.host=127.0.0.1", "--ai-worker.db.port=" + bouncer.port(), "--ai-worker.db.name=" + database,
-                "--ai-worker.db.user=postgres",
                 "--ai-worker.node-id=pooled-" + database,
                 "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(),
                 "--ai-worker.openrouter.api-key=sk-or-v1-pooler-test", "--ai-worker.credits.startup-delay-ms=3600000",
@@ -165,7 +170,7 @@ class PgBouncerTest {
     @Test
     void undeclaredTheTransactionPoolerBreaksTheStart() {
         try (LogCapture logs = new LogCapture()) {
-            assertThatThrownBy(() -> startWith(logs, "not_declared", List.of("--ai-worker.sweep-interval-ms=300")))
+            assertThatThrownBy(() -> start(logs, "not_declared", "--ai-worker.sweep-interval-ms=300"))
                     .hasStackTraceContaining("prepared statement \"S_").hasStackTraceContaining("does not exist");
         }
     }
@@ -174,8 +179,8 @@ class PgBouncerTest {
     void theWholePipelineRunsThroughThePoolerWithMigrationsAndListenOnTheDirectConnection() throws Exception {
         try (LogCapture logs = new LogCapture()) {
             // sweeps far apart: only the listeners can wake the worker and the delivery within the test
-            ConfigurableApplicationContext node = start(logs, "with_direct",
-                    "--ai-worker.db.direct.host=127.0.0.1", "--ai-worker.db.direct.port=" + server.getPort(),
+            ConfigurableApplicationContext node = start(logs, "with_direct", "--DB_POOLER=transaction",
+                    "--DB_DIRECT_HOST=127.0.0.1", "--DB_DIRECT_PORT=" + server.getPort(),
                     "--ai-worker.sweep-interval-ms=600000", "--ai-worker.gateway.sweep-interval-ms=600000");
 
             messageAnsweredAndDelivered(node, "with_direct", "pooled-direct-one");
@@ -199,8 +204,11 @@ class PgBouncerTest {
     @Test
     void withoutADirectConnectionTheWorkerSaysSoHasNoListenerAndTheSweepsFinishTheWork() throws Exception {
         try (LogCapture logs = new LogCapture()) {
-            ConfigurableApplicationContext node = start(logs, "sweep_only",
-                    "--ai-worker.sweep-interval-ms=300", "--ai-worker.gateway.sweep-interval-ms=300");
+            // a full DB_URL instead of DB_HOST/DB_PORT/DB_NAME
+            ConfigurableApplicationContext node = startWith(logs, "sweep_only", List.of(
+                    "--DB_URL=jdbc:postgresql://127.0.0.1:" + bouncer.port() + "/sweep_only?ApplicationName=clivy-pooled",
+                    "--DB_USER=postgres", "--DB_POOLER=transaction",
+                    "--ai-worker.sweep-interval-ms=300", "--ai-worker.gateway.sweep-interval-ms=300"));
 
             assertThat(logs.lines()).anyMatch(line -> line.contains("No direct database connection")
                     && line.contains("wake-up falls back to the sweep (jobs every 300 ms, replies every 300 ms)"));
@@ -212,7 +220,9 @@ class PgBouncerTest {
             messageAnsweredAndDelivered(node, "sweep_only", "pooled-sweep-one");
             messageAnsweredAndDelivered(node, "sweep_only", "pooled-sweep-two");
 
-            // migrations ran through the pooler, with the same pool settings
+            // migrations ran through the pooler, on the pool itself
+            assertThat(url(node.getBean(DataSource.class))).isEqualTo(
+                    "jdbc:postgresql://127.0.0.1:" + bouncer.port() + "/sweep_only?ApplicationName=clivy-pooled&prepareThreshold=0");
             assertThat(url(node.getBean(Flyway.class).getConfiguration().getDataSource())).contains(":" + bouncer.port() + "/sweep_only");
             assertThat(migratedBy("sweep_only")).containsExactly(PgBouncer.SERVER_USER);
             assertThat(listeners("sweep_only", "ai_jobs_channel")).isEmpty();

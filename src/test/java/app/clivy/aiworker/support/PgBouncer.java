@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import static org.awaitility.Awaitility.await;
 
@@ -37,19 +39,40 @@ public final class PgBouncer implements AutoCloseable {
         this.process = process;
     }
 
+    /** Why the pooler tests cannot run here, or null when they can (or must: under CI a missing binary fails). */
+    private static String missing() {
+        if (Files.isExecutable(BINARY)) {
+            return null;
+        }
+        return BINARY + " is missing: install PgBouncer (apt-get install -y pgbouncer) to run the pooler tests";
+    }
+
+    private static boolean underCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
     /**
-     * Skips the calling test when the binary is missing, except under CI ({@code CI=true}), where a
-     * missing PgBouncer fails: CI must never skip the pooler tests silently ({@code .ci/run} installs it).
+     * Fails when the binary is missing under CI ({@code CI=true}): CI must never skip the pooler tests
+     * silently ({@code .ci/run} installs it). Elsewhere {@link Required} has skipped them already.
      */
     public static void requireBinary() {
-        if (Files.isExecutable(BINARY)) {
-            return;
+        String missing = missing();
+        if (missing != null) {
+            throw new IllegalStateException(missing + (underCi() ? " (CI=true: not skipped)" : ""));
         }
-        String message = BINARY + " is missing: install PgBouncer (apt-get install -y pgbouncer) to run the pooler tests";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            throw new IllegalStateException(message + " (CI=true: not skipped)");
+    }
+
+    /** {@code @ExtendWith}: skips (reported as skipped, with the reason) without the binary, except under CI. */
+    public static final class Required implements ExecutionCondition {
+        @Override
+        public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+            String missing = missing();
+            if (missing == null || underCi()) {
+                return ConditionEvaluationResult.enabled("PgBouncer at " + BINARY);
+            }
+            System.err.println("⚠  Skipping " + context.getDisplayName() + ": " + missing);
+            return ConditionEvaluationResult.disabled(missing);
         }
-        Assumptions.abort(message);
     }
 
     public static PgBouncer start(int serverPort) {
