@@ -64,7 +64,7 @@ public final class EmbeddedDatabase {
 
     private static EmbeddedPostgres startOn(Path dataDir, int port, int maxConnections) throws IOException {
         if (!isFree(port)) {
-            throw new PortTakenException(port, "another program (a second worker, a local PostgreSQL) listens there");
+            throw new PortTakenException(port, "another program listens there (a second worker? a local PostgreSQL?)");
         }
         EmbeddedPostgres pg;
         try {
@@ -138,7 +138,7 @@ public final class EmbeddedDatabase {
         private final int port;
 
         PortTakenException(int port, String why) {
-            super("🐘 Port " + port + " is taken (" + why + "): the embedded PostgreSQL cannot start there, and this "
+            super("🐘 Port " + port + " is taken: " + why + ". The embedded PostgreSQL cannot start there, and this "
                     + "worker will not use a database it did not start");
             this.port = port;
         }
