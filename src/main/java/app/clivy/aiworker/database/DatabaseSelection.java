@@ -98,9 +98,11 @@ public class DatabaseSelection implements ApplicationContextInitializer<Configur
             } else if (StringUtils.hasText(directHost)) {
                 String directPort = env.getProperty("ai-worker.db.direct.port", "5432");
                 listenOn(resolved, directHost, directPort);
-                resolved.put("spring.flyway.url", "jdbc:postgresql://" + directHost + ":" + directPort + "/" + dbName);
-                resolved.put("spring.flyway.user", user);
-                resolved.put("spring.flyway.password", password);
+                if (!StringUtils.hasText(env.getProperty("spring.flyway.url"))) {
+                    resolved.put("spring.flyway.url", "jdbc:postgresql://" + directHost + ":" + directPort + "/" + dbName);
+                    resolved.put("spring.flyway.user", user);
+                    resolved.put("spring.flyway.password", password);
+                }
                 LOG.info("🐘 Migrations and LISTEN use the direct connection {}:{}/{} (DB_DIRECT_HOST); everything else the pooler",
                         directHost, directPort, dbName);
             } else {
