@@ -86,7 +86,8 @@ public final class WorkerProcess {
     public void awaitServing() {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the worker exited at start-up:\n" + output());
+                throw new IllegalStateException("the worker exited at start-up (exit code " + process.exitValue()
+                        + "):\n" + output());
             }
             return output().contains("🚀 Server starting on port " + httpPort);
         });
