@@ -74,7 +74,8 @@ public final class WorkerProcess {
             WorkerProcess worker = new WorkerProcess(dataDir, dbPort, httpPort, log, builder.start());
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 if (!worker.process.isAlive()) {
-                    throw new IllegalStateException("the worker exited at start-up:\n" + worker.output());
+                    throw new IllegalStateException("the worker exited at start-up (exit code " + worker.process.exitValue()
+                            + "):\n" + worker.output());
                 }
                 return worker.output().contains("🚀 Server starting on port " + httpPort);
             });
