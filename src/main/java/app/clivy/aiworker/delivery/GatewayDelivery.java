@@ -40,7 +40,6 @@ public class GatewayDelivery {
     private final String phoneField;
     private final String bodyField;
     private final long timeoutMs;
-    private final int claimBatch;
     private final int maxAttempts;
     private final long retryBaseMs;
     private final long retryMaxMs;
@@ -53,7 +52,6 @@ public class GatewayDelivery {
                            @Value("${ai-worker.gateway.phone-field:Phone}") String phoneField,
                            @Value("${ai-worker.gateway.body-field:Body}") String bodyField,
                            @Value("${ai-worker.gateway.timeout-ms:10000}") long timeoutMs,
-                           @Value("${ai-worker.gateway.claim-batch:10}") int claimBatch,
                            @Value("${ai-worker.gateway.max-attempts:5}") int maxAttempts,
                            @Value("${ai-worker.gateway.retry-base-ms:2000}") long retryBaseMs,
                            @Value("${ai-worker.gateway.retry-max-ms:300000}") long retryMaxMs) {
@@ -65,14 +63,14 @@ public class GatewayDelivery {
         this.phoneField = phoneField;
         this.bodyField = bodyField;
         this.timeoutMs = timeoutMs;
-        this.claimBatch = claimBatch;
         this.maxAttempts = maxAttempts;
         this.retryBaseMs = retryBaseMs;
         this.retryMaxMs = retryMaxMs;
         if (this.url.isEmpty()) {
             LOG.info("📭 Reply delivery is off (no WHATSAPP_GATEWAY_URL): replies are stored only");
         } else {
-            LOG.info("📬 Reply delivery is on: replies are posted to {}{}", this.url, path);
+            // scheme, host and port only: the path, the query or the user part of the URL may carry a token
+            LOG.info("📬 Reply delivery is on: replies are posted to {}", origin(this.url));
         }
     }
 
@@ -86,8 +84,17 @@ public class GatewayDelivery {
         return (timeoutMs + 999) / 1000 + 30;
     }
 
-    public int getClaimBatch() {
-        return claimBatch;
+    /** The scheme, host and port of a URL, for the log. */
+    static String origin(String url) {
+        try {
+            java.net.URI uri = java.net.URI.create(url);
+            if (uri.getScheme() != null && uri.getHost() != null) {
+                return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+            }
+        } catch (IllegalArgumentException e) {
+            // not a URI: say nothing of it
+        }
+        return "the configured gateway";
     }
 
     public int getMaxAttempts() {
@@ -107,7 +114,11 @@ public class GatewayDelivery {
         return at < 0 ? chat : chat.substring(0, at);
     }
 
-    /** Sets the body, the headers and the variable {@code gatewayUrl} for the reply in variable {@code reply}. */
+    /**
+     * Sets the body and the headers for the reply in variable {@code reply}, the gateway's URL in the
+     * header {@code CamelHttpUri}: the route's endpoint stays {@code http://whatsapp-gateway}, so the
+     * URL (which may carry a token) is in no endpoint name (JMX, Hawtio) and no route definition.
+     */
     public void prepare(Exchange exchange) throws JsonProcessingException {
         @SuppressWarnings("unchecked")
         Map<String, Object> reply = exchange.getVariable("reply", Map.class);
@@ -121,13 +132,14 @@ public class GatewayDelivery {
             message.setHeader(tokenHeader, token);
         }
         message.setBody(json.writeValueAsString(body));
-        exchange.setVariable("gatewayUrl", gatewayUrl(String.valueOf(reply.get("instance"))));
+        message.setHeader(Exchange.HTTP_URI, gatewayUrl(String.valueOf(reply.get("instance"))));
     }
 
     /** Reads the gateway's answer: sets {@code gatewayReplyId} on 2xx, else throws the failure's type. */
     public void read(Exchange exchange) {
         var message = exchange.getMessage();
         message.removeHeader(tokenHeader);
+        message.removeHeader(Exchange.HTTP_URI);
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = message.getBody(String.class);
         if (status >= 200 && status < 300) {
