@@ -3,6 +3,8 @@ package app.clivy.aiworker.context;
 import java.util.List;
 import java.util.Map;
 
+import app.clivy.aiworker.instances.InstanceSettings;
+import app.clivy.aiworker.instances.Settings;
 import app.clivy.aiworker.openrouter.OpenRouterUser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,8 +16,8 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds the chat-completions request of one job: the system prompt with the instance's most
- * relevant knowledge documents, the chat's recent messages, and the customer's message, each cut
+ * Builds the chat-completions request of one job: the instance's system prompt with its most
+ * relevant knowledge documents, its model (and fallback models, as OpenRouter's {@code models}), the chat's recent messages, and the customer's message, each cut
  * to its configured length; logs the seed's size estimate (tokens ~ chars / 4).
  */
 @Component("contextBuilder")
@@ -24,23 +26,20 @@ public class ContextBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ContextBuilder.class);
 
     private final ObjectMapper json = new ObjectMapper();
-    private final String systemPrompt;
-    private final String model;
+    private final InstanceSettings settings;
     private final int maxTokens;
     private final double temperature;
     private final int documentChars;
     private final int messageChars;
     private final OpenRouterUser users;
 
-    public ContextBuilder(OpenRouterUser users, @Value("${ai-worker.system-prompt}") String systemPrompt,
-                          @Value("${ai-worker.openrouter.model}") String model,
+    public ContextBuilder(OpenRouterUser users, InstanceSettings settings,
                           @Value("${ai-worker.openrouter.max-tokens:1024}") int maxTokens,
                           @Value("${ai-worker.openrouter.temperature:0.7}") double temperature,
                           @Value("${ai-worker.context.document-chars:500}") int documentChars,
                           @Value("${ai-worker.context.message-chars:200}") int messageChars) {
         this.users = users;
-        this.systemPrompt = systemPrompt;
-        this.model = model;
+        this.settings = settings;
         this.maxTokens = maxTokens;
         this.temperature = temperature;
         this.documentChars = documentChars;
@@ -62,7 +61,8 @@ public class ContextBuilder {
                                List<Map<String, Object>> documents) throws Exception {
         JsonNode input = json.readTree(String.valueOf(job.get("input_json")));
 
-        StringBuilder system = new StringBuilder(systemPrompt);
+        Settings instance = settings.of(String.valueOf(job.get("instance")));
+        StringBuilder system = new StringBuilder(instance.systemPrompt());
         if (!documents.isEmpty()) {
             system.append("\n\nKnowledge documents:");
             for (Map<String, Object> doc : documents) {
@@ -72,7 +72,11 @@ public class ContextBuilder {
         }
 
         ObjectNode request = json.createObjectNode();
-        request.put("model", model);
+        request.put("model", instance.model());
+        if (!instance.fallbackModels().isEmpty()) {
+            // OpenRouter tries them in order when the primary fails; the answer's model says which ran
+            instance.models().forEach(request.putArray("models")::add);
+        }
         request.put("max_tokens", maxTokens);
         request.put("temperature", temperature);
         // a salted hash: the customer's phone number never goes to OpenRouter

@@ -1,5 +1,8 @@
 package app.clivy.aiworker.credits;
 
+import java.math.BigDecimal;
+import java.time.Instant;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.beans.factory.annotation.Value;
@@ -30,6 +33,19 @@ public class CreditAlert {
     /** The alert URL, with its own query, for the {@code CamelHttpUri} header of the post. */
     public String url() {
         return url;
+    }
+
+    /** The alert of an instance that reached its daily spend cap (posted once a UTC day per instance). */
+    public String spendCapJson(String instance, BigDecimal spentUsd, BigDecimal capUsd) {
+        ObjectNode alert = JSON.createObjectNode();
+        alert.put("event", "instance_spend_cap");
+        alert.put("instance", instance);
+        alert.put("spent_today_usd", spentUsd);
+        alert.put("daily_spend_cap_usd", capUsd);
+        alert.put("message", "Instance " + instance + " reached its daily spend cap of " + capUsd.stripTrailingZeros().toPlainString()
+                + " USD: its jobs fail with class budget, without a call, until the UTC day ends");
+        alert.put("checked_at", Instant.now().toString());
+        return alert.toString();
     }
 
     public String json(CreditAssessment assessment) {

@@ -1,0 +1,23 @@
+package app.clivy.aiworker.instances;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code ai-worker.instances.*}: the defaults of the per-instance settings that have no older key
+ * of their own (the system prompt and the model default to {@code ai-worker.system-prompt} and
+ * {@code ai-worker.openrouter.model}), and how long the worker keeps the table in memory.
+ *
+ * @param cacheMs          how long a read of {@code instance_settings} is used before it is read again
+ *                         (a change made through this node's admin API is used at once)
+ * @param enabled          whether an instance without a setting of its own gets answers
+ * @param fallbackModels   the models OpenRouter tries after the primary one, in order (empty = none)
+ * @param dailySpendCapUsd the most an instance may spend per UTC day (null = no cap)
+ */
+@ConfigurationProperties("ai-worker.instances")
+public record InstanceDefaults(@DefaultValue("5000") long cacheMs, @DefaultValue("true") boolean enabled,
+                               @DefaultValue List<String> fallbackModels, BigDecimal dailySpendCapUsd) {
+}

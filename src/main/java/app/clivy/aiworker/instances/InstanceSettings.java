@@ -1,0 +1,141 @@
+package app.clivy.aiworker.instances;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * The per-instance settings of table {@code instance_settings} merged with the defaults of
+ * application.yaml. The whole table (one row per business number) is read at most once per
+ * {@code ai-worker.instances.cache-ms} however many jobs run; a change through this node's admin API
+ * is used at once ({@link #forget}), one made on another node within the cache period.
+ */
+@Component("instanceSettings")
+@EnableConfigurationProperties({InstanceDefaults.class, ConversationDefaults.class})
+public class InstanceSettings {
+
+    private final JdbcTemplate db;
+    private final String sql;
+    private final InstanceDefaults defaults;
+    private final ConversationDefaults conversation;
+    private final String systemPrompt;
+    private final String model;
+    private volatile Map<String, Row> rows;
+    private volatile long readAt;
+
+    public InstanceSettings(JdbcTemplate db, InstanceDefaults defaults, ConversationDefaults conversation,
+                            @Value("${ai-worker.system-prompt}") String systemPrompt,
+                            @Value("${ai-worker.openrouter.model}") String model) {
+        this.db = db;
+        this.defaults = defaults;
+        this.conversation = conversation;
+        this.systemPrompt = systemPrompt;
+        this.model = model;
+        this.sql = sql("sql/instance-settings-all.sql");
+    }
+
+    /** The settings the jobs of {@code instance} run with now. */
+    public Settings of(String instance) {
+        return merge(instance, rows().get(instance));
+    }
+
+    /** The settings of {@code instance} from its stored values (a row map of the admin API's query). */
+    public Settings merge(String instance, Map<String, Object> stored) {
+        return merge(instance, stored == null ? null : Row.of(stored));
+    }
+
+    /** Drops the cached table: the next job reads it again (after a change through the admin API). */
+    public void forget() {
+        readAt = 0;
+    }
+
+    private Settings merge(String instance, Row row) {
+        Row r = row == null ? Row.NONE : row;
+        return new Settings(instance,
+                r.systemPrompt != null ? r.systemPrompt : systemPrompt,
+                r.model != null ? r.model : model,
+                r.fallbackModels != null ? r.fallbackModels : defaults.fallbackModels(),
+                r.enabled != null ? r.enabled : defaults.enabled(),
+                r.quietMs != null ? r.quietMs : conversation.quietMs(),
+                r.handoffMinutes != null ? r.handoffMinutes : conversation.handoffMinutes(),
+                r.dailySpendCapUsd != null ? r.dailySpendCapUsd : defaults.dailySpendCapUsd());
+    }
+
+    private Map<String, Row> rows() {
+        long now = System.nanoTime();
+        Map<String, Row> current = rows;
+        if (current != null && readAt != 0 && now - readAt < defaults.cacheMs() * 1_000_000) {
+            return current;
+        }
+        synchronized (this) {
+            if (rows != null && readAt != 0 && System.nanoTime() - readAt < defaults.cacheMs() * 1_000_000) {
+                return rows;
+            }
+            Map<String, Row> read = new HashMap<>();
+            db.query(sql, rs -> {
+                read.put(rs.getString("instance"), Row.of(rs));
+            });
+            rows = read;
+            readAt = System.nanoTime();
+            return read;
+        }
+    }
+
+    static String sql(String path) {
+        try {
+            return new ClassPathResource(path).getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** One stored row; null = the default. */
+    private record Row(String systemPrompt, String model, List<String> fallbackModels, Boolean enabled,
+                       Long quietMs, Integer handoffMinutes, BigDecimal dailySpendCapUsd) {
+
+        static final Row NONE = new Row(null, null, null, null, null, null, null);
+
+        static Row of(ResultSet rs) throws SQLException {
+            Map<String, Object> map = new HashMap<>();
+            for (String column : new String[] {"system_prompt", "model", "fallback_models", "enabled", "quiet_ms",
+                    "handoff_minutes", "daily_spend_cap_usd"}) {
+                map.put(column, rs.getObject(column));
+            }
+            return of(map);
+        }
+
+        static Row of(Map<String, Object> row) {
+            return new Row((String) row.get("system_prompt"), (String) row.get("model"),
+                    models(row.get("fallback_models")), (Boolean) row.get("enabled"),
+                    row.get("quiet_ms") == null ? null : ((Number) row.get("quiet_ms")).longValue(),
+                    row.get("handoff_minutes") == null ? null : ((Number) row.get("handoff_minutes")).intValue(),
+                    (BigDecimal) row.get("daily_spend_cap_usd"));
+        }
+
+        private static List<String> models(Object value) {
+            if (value == null) {
+                return null;
+            }
+            try {
+                Object array = value instanceof Array sql ? sql.getArray() : value;
+                return Arrays.stream((Object[]) array).map(String::valueOf).toList();
+            } catch (SQLException e) {
+                throw new IllegalStateException("fallback_models cannot be read", e);
+            }
+        }
+    }
+}

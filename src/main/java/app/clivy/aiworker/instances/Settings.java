@@ -1,0 +1,27 @@
+package app.clivy.aiworker.instances;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The settings an instance's jobs run with: its own values where it has them, the defaults of
+ * application.yaml elsewhere.
+ *
+ * @param dailySpendCapUsd null = no cap
+ */
+public record Settings(String instance, String systemPrompt, String model, List<String> fallbackModels,
+                       boolean enabled, long quietMs, int handoffMinutes, BigDecimal dailySpendCapUsd) {
+
+    /** OpenRouter's {@code models} list: the primary model first, then the fallbacks, each once. */
+    public List<String> models() {
+        List<String> models = new ArrayList<>();
+        models.add(model);
+        for (String fallback : fallbackModels) {
+            if (!models.contains(fallback)) {
+                models.add(fallback);
+            }
+        }
+        return models;
+    }
+}
