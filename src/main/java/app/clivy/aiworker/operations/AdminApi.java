@@ -17,7 +17,7 @@ public class AdminApi {
 
     private static final Set<String> STATUSES = Set.of("pending", "processing", "done", "failed");
     private static final int MAX_DOCUMENT_CHARS = 100_000;
-    private final ObjectMapper json = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The {@code {id}} path parameter into variable {@code id}, or 400. */
     public void pathId(Exchange exchange) {
@@ -55,15 +55,7 @@ public class AdminApi {
 
     /** A document body {@code {"instance","title","content"}} as the named parameters of its SQL. */
     public Map<String, Object> document(byte[] body) {
-        JsonNode node;
-        try {
-            node = body == null || body.length == 0 ? null : json.readTree(body);
-        } catch (IOException e) {
-            throw WebhookRejectedException.badRequest("malformed JSON: " + e.getMessage().split("\n")[0]);
-        }
-        if (node == null || !node.isObject()) {
-            throw WebhookRejectedException.badRequest("body must be a JSON object with instance, title and content");
-        }
+        JsonNode node = jsonObject(body, "instance, title and content");
         Map<String, Object> doc = new HashMap<>();
         for (String field : new String[] {"instance", "title", "content"}) {
             JsonNode value = node.get(field);
@@ -76,6 +68,20 @@ public class AdminApi {
             throw WebhookRejectedException.badRequest("content must be at most " + MAX_DOCUMENT_CHARS + " characters");
         }
         return doc;
+    }
+
+    /** A request body that must be a JSON object (with {@code fields}, for the message), or 400. */
+    public static JsonNode jsonObject(byte[] body, String fields) {
+        JsonNode node;
+        try {
+            node = body == null || body.length == 0 ? null : JSON.readTree(body);
+        } catch (IOException e) {
+            throw WebhookRejectedException.badRequest("malformed JSON: " + e.getMessage().split("\n")[0]);
+        }
+        if (node == null || !node.isObject()) {
+            throw WebhookRejectedException.badRequest("body must be a JSON object with " + fields);
+        }
+        return node;
     }
 
     private static int limit(String raw) {

@@ -1,0 +1,2 @@
+-- DELETE /api/instances/{instance}: back to the defaults of application.yaml.
+DELETE FROM instance_settings WHERE instance = :#${variable.instance} RETURNING instance

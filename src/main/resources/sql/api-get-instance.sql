@@ -1,0 +1,8 @@
+-- GET /api/instances/{instance}: the stored settings (all NULL when the instance has none) and
+-- today's spend.
+SELECT :#${variable.instance} AS instance, s.system_prompt, s.model, s.fallback_models, s.enabled,
+       s.quiet_ms, s.handoff_minutes, s.daily_spend_cap_usd, s.updated_at,
+       COALESCE(sp.cost_usd, 0) AS spent_today_usd, sp.cap_alerted_at
+  FROM (SELECT 1) one
+  LEFT JOIN instance_settings s ON s.instance = :#${variable.instance}
+  LEFT JOIN instance_spend sp ON sp.instance = :#${variable.instance} AND sp.day = (now() AT TIME ZONE 'UTC')::date
