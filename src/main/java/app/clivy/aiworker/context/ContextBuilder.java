@@ -17,8 +17,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Builds the chat-completions request of one job: the instance's system prompt with its most
- * relevant knowledge documents, its model (and fallback models, as OpenRouter's {@code models}), the chat's recent messages, and the customer's message, each cut
- * to its configured length; logs the seed's size estimate (tokens ~ chars / 4).
+ * relevant knowledge documents, its model (and fallback models, as OpenRouter's {@code models}),
+ * the chat's recent messages, and the customer's message, each cut to its configured length; logs
+ * the seed's size estimate (tokens ~ chars / 4).
  */
 @Component("contextBuilder")
 public class ContextBuilder {
