@@ -11,4 +11,4 @@ UPDATE messages m
                  ORDER BY delivery_run_at, id
                  LIMIT :#${bean:gatewayDelivery.getClaimBatch}
                    FOR UPDATE SKIP LOCKED)
-RETURNING m.id, m.instance, m.chat, m.body, m.delivery_attempts
+RETURNING m.id, m.instance, m.chat, m.body, m.delivery_attempts, m.gateway, m.gateway_account, m.reply_to
