@@ -32,6 +32,28 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class WebhookFormBody {
 
     static final String RAW_BODY = WebhookFormBody.class.getName() + ".raw";
+    /** What the rest of the chain reads of a form post: nothing (the raw bytes are in the attribute). */
+    private static final java.util.function.Supplier<jakarta.servlet.ServletInputStream> EMPTY = () -> new jakarta.servlet.ServletInputStream() {
+        @Override
+        public int read() {
+            return -1;
+        }
+
+        @Override
+        public boolean isFinished() {
+            return true;
+        }
+
+        @Override
+        public boolean isReady() {
+            return true;
+        }
+
+        @Override
+        public void setReadListener(jakarta.servlet.ReadListener listener) {
+            throw new UnsupportedOperationException("synchronous reads only");
+        }
+    };
 
     @Bean
     FilterRegistrationBean<OncePerRequestFilter> webhookFormBodyFilter(@Value("${ai-worker.intake.max-body-bytes:65536}") int maxBodyBytes) {
@@ -51,6 +73,16 @@ public class WebhookFormBody {
                 }
                 request.setAttribute(RAW_BODY, raw);
                 chain.doFilter(new HttpServletRequestWrapper(request) {
+                    @Override
+                    public jakarta.servlet.ServletInputStream getInputStream() {
+                        return EMPTY.get();
+                    }
+
+                    @Override
+                    public java.io.BufferedReader getReader() {
+                        return new java.io.BufferedReader(new java.io.StringReader(""));
+                    }
+
                     @Override
                     public String getParameter(String name) {
                         return null;

@@ -8,6 +8,9 @@ import java.util.Map;
 
 import app.clivy.aiworker.intake.WebhookSignatures;
 import app.clivy.aiworker.support.DeliveryTest;
+import app.clivy.aiworker.support.FakeGateway;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +30,17 @@ abstract class GatewayTest extends DeliveryTest {
     static final String WUZAPI_KEY = "wuzapi-hmac-key-Test-77";
     static final String APP_SECRET = "meta-app-secret-Test-88";
     static final String VERIFY_TOKEN = "meta-verify-token-Test-99";
+    /** An instance with a gateway of its own: its URL (a prefix on the fake), its token, its type. */
+    static final String OWN_INSTANCE = "shop-own-gateway";
+    static final String OWN_PREFIX = "/own";
+    static final String OWN_TOKEN = "own-gateway-token-Test-55";
+
+    @DynamicPropertySource
+    static void ownGateway(DynamicPropertyRegistry registry) {
+        registry.add("ai-worker.gateway.instances." + OWN_INSTANCE + ".url", () -> FakeGateway.baseUrl() + OWN_PREFIX);
+        registry.add("ai-worker.gateway.instances." + OWN_INSTANCE + ".token", () -> OWN_TOKEN);
+        registry.add("ai-worker.gateway.instances." + OWN_INSTANCE + ".type", () -> "evolution-api");
+    }
 
     protected HttpResponse<String> postJson(String path, String json, String... headers) {
         return post(path, "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
