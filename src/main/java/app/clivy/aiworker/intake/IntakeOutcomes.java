@@ -12,9 +12,10 @@ import org.springframework.stereotype.Component;
 /**
  * The answer to a post that may carry several messages (Meta's Cloud API batches them): the
  * intake route splits the post into its messages and this strategy collects each one's answer
- * (variable {@code status}, the JSON body, {@code retryAfter}). One message: its answer unchanged.
- * Several: {@code {"status": ..., "results": [...]}} with the worst status (a 503 makes the gateway
- * post it all again; the ones stored already are then duplicates), else 202 when any was queued.
+ * (variable {@code status} and the JSON body, or variable {@code failure}). One message: its answer unchanged.
+ * Several: {@code {"status": ..., "results": [...]}}, 202 when any was queued. A message refused
+ * (429) or caught by a database outage (503) is the answer of the whole post: the gateway posts it
+ * all again, and the messages stored already are then duplicates.
  */
 @Component("intakeOutcomes")
 public class IntakeOutcomes implements AggregationStrategy {
@@ -27,44 +28,42 @@ public class IntakeOutcomes implements AggregationStrategy {
         Map<String, Object> outcome = new LinkedHashMap<>();
         outcome.put("status", newExchange.getVariable("status"));
         outcome.put("body", newExchange.getMessage().getBody(String.class));
-        outcome.put("retryAfter", newExchange.getVariable("retryAfter"));
+        outcome.put("failure", newExchange.getVariable("failure"));
         outcomes.add(outcome);
         result.getMessage().setBody(outcomes);
         return result;
     }
 
-    /** After the split: variables {@code status}, {@code retryAfter} and the body of the whole answer. */
-    public void answer(Exchange exchange) {
+    /**
+     * After the split: variable {@code status} and the body of the whole
+     * answer; or the first message's failure thrown again, for the route's onException clauses.
+     */
+    public void answer(Exchange exchange) throws Exception {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> outcomes = exchange.getMessage().getBody(List.class);
         // the split's properties came back with the aggregate: this is the whole post again
         exchange.removeProperty(Exchange.SPLIT_INDEX);
         exchange.removeProperty(Exchange.SPLIT_SIZE);
         exchange.removeProperty(Exchange.SPLIT_COMPLETE);
+        for (Map<String, Object> outcome : outcomes) {
+            if (outcome.get("failure") instanceof Exception failure) {
+                throw failure;
+            }
+        }
         if (outcomes.size() == 1) {
             Map<String, Object> only = outcomes.get(0);
             exchange.setVariable("status", only.get("status"));
-            exchange.setVariable("retryAfter", only.get("retryAfter"));
             exchange.getMessage().setBody(only.get("body"));
             return;
         }
-        int worst = 0;
         boolean queued = false;
-        Object retryAfter = null;
         StringBuilder results = new StringBuilder();
         for (Map<String, Object> outcome : outcomes) {
-            int status = Integer.parseInt(String.valueOf(outcome.get("status")));
-            worst = Math.max(worst, status >= 400 ? status : 0);
-            queued |= status == 202;
-            if (outcome.get("retryAfter") != null) {
-                retryAfter = outcome.get("retryAfter");
-            }
+            queued |= "202".equals(String.valueOf(outcome.get("status")));
             results.append(results.isEmpty() ? "" : ",").append(outcome.get("body"));
         }
-        int status = worst > 0 ? worst : queued ? 202 : 200;
-        String summary = worst > 0 ? "incomplete" : queued ? "queued" : "nothing_queued";
-        exchange.setVariable("status", status);
-        exchange.setVariable("retryAfter", worst > 0 ? retryAfter : null);
+        String summary = queued ? "queued" : "nothing_queued";
+        exchange.setVariable("status", queued ? 202 : 200);
         exchange.getMessage().setBody("{\"status\":\"" + summary + "\",\"results\":[" + results + "]}");
     }
 }
