@@ -16,6 +16,9 @@ import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -61,6 +64,15 @@ public class GatewayDelivery {
         this.token = token == null ? "" : token;
         this.type = type == null || type.isBlank() ? AUTO : type.strip();
         checkType(this.type, "ai-worker.gateway.type");
+        // a mistyped instance type stops the start, not each of its replies later
+        Bindable<Map<String, Map<String, String>>> instances = Bindable.of(ResolvableType.forClassWithGenerics(Map.class,
+                ResolvableType.forClass(String.class), ResolvableType.forClassWithGenerics(Map.class, String.class, String.class)));
+        Binder.get(env).bind("ai-worker.gateway.instances", instances).orElse(Map.of()).forEach((instance, settings) -> {
+            String own = settings.get("type");
+            if (own != null && !own.isBlank()) {
+                checkType(own.strip(), "ai-worker.gateway.instances." + instance + ".type");
+            }
+        });
         this.timeoutMs = timeoutMs;
         this.claimBatch = claimBatch;
         this.maxAttempts = maxAttempts;
@@ -106,11 +118,7 @@ public class GatewayDelivery {
     public WhatsAppGateway dialect(String instance, String messageGateway) {
         String own = setting(instance, "type", type).strip();
         if (!AUTO.equals(own)) {
-            WhatsAppGateway forced = gateways.named(own);
-            if (forced == null) {
-                checkType(own, "ai-worker.gateway.instances." + instance + ".type");
-            }
-            return forced;
+            return gateways.named(own);
         }
         WhatsAppGateway origin = gateways.named(messageGateway);
         return origin != null ? origin : gateways.named(Wuzapi.NAME);

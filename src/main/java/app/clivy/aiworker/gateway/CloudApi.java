@@ -127,7 +127,7 @@ public class CloudApi implements WhatsAppGateway {
         body.put("type", "text");
         body.put("text", Map.of("body", reply.text()));
         String phoneNumberId = reply.account() != null ? reply.account() : reply.instance();
-        return new SendRequest("/" + phoneNumberId + "/messages", Map.of("Authorization", "Bearer " + reply.token()),
+        return new SendRequest("/" + phoneNumberId + "/messages", reply.auth("Authorization", "Bearer "),
                 Json.write(body));
     }
 

@@ -95,7 +95,7 @@ public class EvolutionApi implements WhatsAppGateway {
         body.put("text", reply.text());
         String instance = reply.account() != null ? reply.account() : reply.instance();
         return new SendRequest("/message/sendText/" + URLEncoder.encode(instance, StandardCharsets.UTF_8).replace("+", "%20"),
-                Map.of("apikey", reply.token()), Json.write(body));
+                reply.auth("apikey", ""), Json.write(body));
     }
 
     @Override

@@ -46,7 +46,7 @@ public class EvolutionGo implements WhatsAppGateway {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("number", reply.number());
         body.put("text", reply.text());
-        return new SendRequest("/send/text", Map.of("apikey", reply.token()), Json.write(body));
+        return new SendRequest("/send/text", reply.auth("apikey", ""), Json.write(body));
     }
 
     @Override

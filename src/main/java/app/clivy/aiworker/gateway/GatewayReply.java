@@ -25,6 +25,11 @@ public record GatewayReply(String instance, String chat, String text, String rep
         return at < 0 ? to : to.substring(0, at);
     }
 
+    /** The auth header of a send request: {@code header: prefix + token}; none while no token is configured. */
+    public Map<String, String> auth(String header, String prefix) {
+        return token == null || token.isEmpty() ? Map.of() : Map.of(header, prefix + token);
+    }
+
     private static String string(Object value) {
         return value == null ? null : value.toString();
     }

@@ -46,7 +46,10 @@ public class Waha implements WhatsAppGateway {
         JsonNode payload = object(event, "payload", "payload");
         String id = text(payload, "id", "payload.id", true);
         boolean fromMe = flag(payload, "fromMe", "payload.fromMe");
-        String chatId = fromMe ? text(payload, "to", "payload.to", true) : text(payload, "from", "payload.from", true);
+        String from = text(payload, "from", "payload.from", true);
+        // the account's own message (message.any) is in the chat it was sent to
+        String to = fromMe ? text(payload, "to", "payload.to", false) : null;
+        String chatId = to != null && !to.isBlank() ? to : from;
         boolean group = chatId.endsWith("@g.us");
         String participant = text(payload, "participant", "payload.participant", false);
         String sender = group && participant != null ? phoneJid(participant) : phoneJid(chatId);
@@ -72,7 +75,7 @@ public class Waha implements WhatsAppGateway {
         body.put("session", reply.account() != null ? reply.account() : reply.instance());
         body.put("chatId", reply.replyTo() != null ? reply.replyTo() : reply.number() + "@c.us");
         body.put("text", reply.text());
-        return new SendRequest("/api/sendText", Map.of("X-Api-Key", reply.token()), Json.write(body));
+        return new SendRequest("/api/sendText", reply.auth("X-Api-Key", ""), Json.write(body));
     }
 
     @Override

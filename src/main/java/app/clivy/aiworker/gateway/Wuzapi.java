@@ -70,7 +70,7 @@ public class Wuzapi implements WhatsAppGateway {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put(phoneField, reply.number());
         body.put(bodyField, reply.text());
-        return new SendRequest(path, reply.token().isEmpty() ? Map.of() : Map.of(tokenHeader, reply.token()),
+        return new SendRequest(path, reply.auth(tokenHeader, ""),
                 Json.write(body));
     }
 
