@@ -1,9 +1,14 @@
 package app.clivy.aiworker;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import app.clivy.aiworker.database.EmbeddedDatabase;
+import app.clivy.aiworker.database.EmbeddedPostgresProcesses;
 import app.clivy.aiworker.support.WebhookClient;
+import app.clivy.aiworker.support.WorkerProcess;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -12,12 +17,19 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** With no database configured the bundle runs its own PostgreSQL, and its data outlives a restart. */
+/**
+ * With no database configured the bundle runs its own PostgreSQL, and its data outlives a restart;
+ * a port another server holds is refused, and the orphan clean-up never stops a postmaster that is
+ * not this folder's orphan.
+ */
 class EmbeddedDatabaseTest {
 
     @TempDir
     Path dataDir;
+    @TempDir
+    Path siblingDir;
 
     private ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(AiWorkerApplication.class)
@@ -49,6 +61,52 @@ class EmbeddedDatabaseTest {
                 db.queryForList(sql.replace(";", ""));
             }
             assertThat(db.queryForObject(seedSql.get(0).replace(";", ""), Long.class)).isEqualTo(1);
+        }
+    }
+
+    private static EmbeddedPostgres sibling(Path folder) throws Exception {
+        return EmbeddedPostgres.builder().setDataDirectory(folder).setCleanDataDirectory(true)
+                .setPort(WorkerProcess.freePort()).setRegisterShutdownHook(false).start();
+    }
+
+    private static boolean answers(EmbeddedPostgres pg) {
+        return new JdbcTemplate(pg.getPostgresDatabase()).queryForObject("SELECT 1", Integer.class) == 1;
+    }
+
+    @Test
+    void aPortAnotherPostgresHoldsIsRefusedWithThePortAndTheSetting() throws Exception {
+        try (EmbeddedPostgres other = sibling(siblingDir)) {
+            assertThatThrownBy(() -> EmbeddedDatabase.start(dataDir, other.getPort(), "clivy_support", 20))
+                    .isInstanceOf(EmbeddedDatabase.PortTakenException.class)
+                    .hasMessageContaining("Port " + other.getPort() + " is taken")
+                    .satisfies(e -> assertThat(((EmbeddedDatabase.PortTakenException) e).action())
+                            .contains("AI_WORKER_EMBEDDED_DB_PORT=0"));
+            assertThat(answers(other)).isTrue();
+            assertThat(new JdbcTemplate(other.getPostgresDatabase())
+                    .queryForList("SELECT datname FROM pg_database", String.class)).doesNotContain("clivy_support");
+        }
+    }
+
+    @Test
+    void theOrphanCleanUpLeavesASiblingsAndALiveWorkersPostmasterRunning() throws Exception {
+        try (EmbeddedPostgres other = sibling(siblingDir)) {
+            List<String> pidFile = Files.readAllLines(siblingDir.resolve("postmaster.pid"));
+            Files.createDirectories(dataDir);
+            // a folder copied from a running sibling: its postmaster.pid names the sibling's folder
+            Files.write(dataDir.resolve("postmaster.pid"), pidFile);
+            EmbeddedPostgresProcesses.stopOrphan(dataDir);
+            assertThat(answers(other)).isTrue();
+
+            // a pid file that names this folder, but the process with that pid runs on another folder
+            List<String> forged = new java.util.ArrayList<>(pidFile);
+            forged.set(1, dataDir.toString());
+            Files.write(dataDir.resolve("postmaster.pid"), forged);
+            EmbeddedPostgresProcesses.stopOrphan(dataDir);
+            assertThat(answers(other)).isTrue();
+
+            // the sibling's own folder, while its worker (this JVM) still runs it
+            EmbeddedPostgresProcesses.stopOrphan(siblingDir);
+            assertThat(answers(other)).isTrue();
         }
     }
 }

@@ -7,7 +7,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * The alert hook: when the level gets worse, the route posts {@link #json} to
- * {@code ai-worker.credits.alert-url} (empty = off). The URL may hold a token, so it is never logged.
+ * {@code ai-worker.credits.alert-url} (empty = off). The URL may hold a token (chat webhooks carry
+ * one in the path or the query), so it is never logged and never part of an endpoint URI: the route
+ * posts through one fixed endpoint and hands the URL over in the {@code CamelHttpUri} header, which
+ * lives only in the message, not in Camel's endpoint registry, JMX or Hawtio.
  */
 @Component("creditAlert")
 public class CreditAlert {
@@ -15,25 +18,18 @@ public class CreditAlert {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String url;
-    private final long timeoutMs;
 
-    public CreditAlert(@Value("${ai-worker.credits.alert-url:}") String url,
-                       @Value("${ai-worker.credits.timeout-ms:10000}") long timeoutMs) {
+    public CreditAlert(@Value("${ai-worker.credits.alert-url:}") String url) {
         this.url = url == null ? "" : url.strip();
-        this.timeoutMs = timeoutMs;
     }
 
     public boolean enabled() {
         return !url.isEmpty();
     }
 
-    /**
-     * The camel-http endpoint for the alert URL: its own query (a token, say) is kept and the
-     * client options are added after it, so the route need not know whether the URL has a query.
-     */
-    public String endpoint() {
-        return url + (url.contains("?") ? "&" : "?") + "httpMethod=POST&throwExceptionOnFailure=false"
-                + "&connectTimeout=" + timeoutMs + "&connectionRequestTimeout=" + timeoutMs + "&responseTimeout=" + timeoutMs;
+    /** The alert URL, with its own query, for the {@code CamelHttpUri} header of the post. */
+    public String url() {
+        return url;
     }
 
     public String json(CreditAssessment assessment) {

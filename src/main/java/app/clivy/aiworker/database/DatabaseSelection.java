@@ -1,16 +1,8 @@
 package app.clivy.aiworker.database;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,18 +19,29 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * Chooses the database before anything else starts: the server named by {@code DB_HOST} /
- * {@code spring.datasource.url}, or else an embedded PostgreSQL whose data survives restarts.
+ * Chooses the database before anything else starts: the server named by {@code DB_HOST},
+ * {@code DB_URL} or {@code spring.datasource.url}, or else an embedded PostgreSQL whose data
+ * survives restarts.
  * <p>
- * Either way it publishes {@code ai-worker.db.host|port|name|user|password}, which the pgevent
- * listener needs (it brings its own driver and cannot use the DataSource). The embedded server is
- * registered as a bean the DataSource depends on, so it stops after Camel and after the pool.
+ * Either way it publishes {@code ai-worker.db.host|port|name|user|password} and the connection the
+ * pgevent listeners use, {@code ai-worker.db.listen.host|port} (pgevent brings its own driver and
+ * cannot use the DataSource). The embedded server is registered as a bean the DataSource depends
+ * on, so it stops after Camel and after the pool.
+ * <p>
+ * Behind PgBouncer in transaction pooling ({@code DB_POOLER=transaction}) a session lasts one
+ * transaction: the pool's URL gets {@code prepareThreshold=0} (no server-side prepared statements,
+ * which another session would not know), and the session-bound work, Flyway's migrations and LISTEN,
+ * goes to {@code DB_DIRECT_HOST}/{@code DB_DIRECT_PORT}. Without a direct connection the listener
+ * routes stay off ({@link ListenerRoutes}) and the sweeps wake the worker.
  */
 public class DatabaseSelection implements ApplicationContextInitializer<ConfigurableApplicationContext>, Ordered {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseSelection.class);
     private static final Pattern JDBC_URL = Pattern.compile("jdbc:postgresql://([^:/,]+)(?::(\\d+))?/([^?]+).*");
     public static final String EMBEDDED_BEAN = "embeddedPostgres";
+    /** true when the listener routes have a connection of their own to LISTEN on. */
+    public static final String LISTEN_ENABLED = "ai-worker.db.listen.enabled";
+    static final String NO_PREPARED_STATEMENTS = "prepareThreshold=0";
 
     @Override
     public int getOrder() {
@@ -49,38 +52,82 @@ public class DatabaseSelection implements ApplicationContextInitializer<Configur
     public void initialize(ConfigurableApplicationContext context) {
         ConfigurableEnvironment env = context.getEnvironment();
         Map<String, Object> resolved = new HashMap<>();
-        String url = env.getProperty("spring.datasource.url");
+        String url = firstText(env.getProperty("spring.datasource.url"), env.getProperty("ai-worker.db.url"));
         String host = env.getProperty("ai-worker.db.host");
         String user = env.getProperty("ai-worker.db.user", "postgres");
         String name = env.getProperty("ai-worker.db.name", "clivy_support");
+        boolean transactionPooler = transactionPooler(env);
 
-        if (StringUtils.hasText(url)) {
-            Matcher m = JDBC_URL.matcher(url);
-            if (!m.matches()) {
-                throw new IllegalStateException("spring.datasource.url must look like jdbc:postgresql://host:port/db");
+        if (StringUtils.hasText(url) || StringUtils.hasText(host)) {
+            String dbHost;
+            String dbPort;
+            String dbName;
+            String password;
+            if (StringUtils.hasText(url)) {
+                Matcher m = JDBC_URL.matcher(url);
+                if (!m.matches()) {
+                    throw new IllegalStateException("spring.datasource.url (DB_URL) must look like jdbc:postgresql://host:port/db");
+                }
+                dbHost = m.group(1);
+                dbPort = m.group(2) == null ? "5432" : m.group(2);
+                dbName = m.group(3);
+                user = env.getProperty("spring.datasource.username", user);
+                password = env.getProperty("spring.datasource.password", env.getProperty("ai-worker.db.password", ""));
+                LOG.info("🐘 Using PostgreSQL at {}:{}/{} (spring.datasource.url){}", dbHost, dbPort, dbName,
+                        transactionPooler ? " through a transaction pooler" : "");
+            } else {
+                dbHost = host;
+                dbPort = env.getProperty("ai-worker.db.port", "5432");
+                dbName = name;
+                password = env.getProperty("ai-worker.db.password", "");
+                url = "jdbc:postgresql://" + host + ":" + dbPort + "/" + name;
+                LOG.info("🐘 Using PostgreSQL at {}:{}/{} as user {} (DB_HOST){}", host, dbPort, name, user,
+                        transactionPooler ? " through a transaction pooler" : "");
             }
-            resolved.put("ai-worker.db.host", m.group(1));
-            resolved.put("ai-worker.db.port", m.group(2) == null ? "5432" : m.group(2));
-            resolved.put("ai-worker.db.name", m.group(3));
-            resolved.put("ai-worker.db.user", env.getProperty("spring.datasource.username", user));
-            resolved.put("ai-worker.db.password", env.getProperty("spring.datasource.password",
-                    env.getProperty("ai-worker.db.password", "")));
-            LOG.info("🐘 Using PostgreSQL at {}:{}/{} (spring.datasource.url)", m.group(1),
-                    resolved.get("ai-worker.db.port"), m.group(3));
-        } else if (StringUtils.hasText(host)) {
-            String port = env.getProperty("ai-worker.db.port", "5432");
-            resolved.put("spring.datasource.url", "jdbc:postgresql://" + host + ":" + port + "/" + name);
+            resolved.put("spring.datasource.url", transactionPooler ? withoutPreparedStatements(url) : url);
             resolved.put("spring.datasource.username", user);
-            resolved.put("spring.datasource.password", env.getProperty("ai-worker.db.password", ""));
-            LOG.info("🐘 Using PostgreSQL at {}:{}/{} as user {} (DB_HOST)", host, port, name, user);
+            resolved.put("spring.datasource.password", password);
+            resolved.put("ai-worker.db.host", dbHost);
+            resolved.put("ai-worker.db.port", dbPort);
+            resolved.put("ai-worker.db.name", dbName);
+            resolved.put("ai-worker.db.user", user);
+            resolved.put("ai-worker.db.password", password);
+            String directHost = env.getProperty("ai-worker.db.direct.host");
+            if (!transactionPooler) {
+                listenOn(resolved, dbHost, dbPort);
+            } else if (StringUtils.hasText(directHost)) {
+                String directPort = env.getProperty("ai-worker.db.direct.port", "5432");
+                listenOn(resolved, directHost, directPort);
+                if (!StringUtils.hasText(env.getProperty("spring.flyway.url"))) {
+                    resolved.put("spring.flyway.url", "jdbc:postgresql://" + directHost + ":" + directPort + "/" + dbName);
+                    resolved.put("spring.flyway.user", user);
+                    resolved.put("spring.flyway.password", password);
+                }
+                LOG.info("🐘 Migrations and LISTEN use the direct connection {}:{}/{} (DB_DIRECT_HOST); everything else the pooler",
+                        directHost, directPort, dbName);
+            } else {
+                resolved.put("ai-worker.db.listen.host", dbHost);
+                resolved.put("ai-worker.db.listen.port", dbPort);
+                resolved.put(LISTEN_ENABLED, "false");
+                LOG.warn("🐘 No direct database connection (DB_POOLER=transaction without DB_DIRECT_HOST): LISTEN does not work "
+                        + "through a transaction pooler, so the listener routes stay off and wake-up falls back to the sweep "
+                        + "(jobs every {} ms, replies every {} ms); migrations run through the pooler",
+                        env.getProperty("ai-worker.sweep-interval-ms", "2000"),
+                        env.getProperty("ai-worker.gateway.sweep-interval-ms", "2000"));
+            }
         } else {
+            if (transactionPooler) {
+                LOG.warn("🐘 DB_POOLER=transaction is ignored: no DB_HOST or DB_URL, so the worker runs its embedded PostgreSQL");
+            }
             Path dataDir = Path.of(env.getProperty("ai-worker.embedded-db.data-dir", "./data/postgres")).toAbsolutePath().normalize();
-            EmbeddedPostgres pg = startEmbedded(env, dataDir, name);
+            EmbeddedPostgres pg = EmbeddedDatabase.start(dataDir, env.getProperty("ai-worker.embedded-db.port", Integer.class, 5433),
+                    name, env.getProperty("ai-worker.embedded-db.max-connections", Integer.class, 100));
             resolved.put("ai-worker.embedded-db.data-dir", dataDir.toString());
             resolved.put("ai-worker.db.host", "localhost");
             resolved.put("ai-worker.db.port", String.valueOf(pg.getPort()));
             resolved.put("ai-worker.db.user", "postgres");
             resolved.put("ai-worker.db.password", "");
+            listenOn(resolved, "localhost", String.valueOf(pg.getPort()));
             resolved.put("spring.datasource.url", pg.getJdbcUrl("postgres", name));
             resolved.put("spring.datasource.username", "postgres");
             resolved.put("spring.datasource.password", "");
@@ -96,42 +143,37 @@ public class DatabaseSelection implements ApplicationContextInitializer<Configur
         env.getPropertySources().addFirst(new MapPropertySource("ai-worker-database", resolved));
     }
 
-    private EmbeddedPostgres startEmbedded(ConfigurableEnvironment env, Path dataDir, String dbName) {
-        int port = env.getProperty("ai-worker.embedded-db.port", Integer.class, 5433);
-        try {
-            Files.createDirectories(dataDir);
-            EmbeddedPostgresProcesses.stopOrphan(dataDir);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(false)
-                    .setPort(port == 0 ? EmbeddedPostgresProcesses.freePort() : port)
-                    .setRegisterShutdownHook(false)
-                    .setPGStartupWait(Duration.ofSeconds(30))
-                    .setServerConfig("max_connections", env.getProperty("ai-worker.embedded-db.max-connections", "100"))
-                    .start();
-            createDatabaseIfMissing(pg, dbName);
-            LOG.info("🐘 Using embedded PostgreSQL 17 at localhost:{}/{} (data in {}); set DB_HOST to use your own server",
-                    pg.getPort(), dbName, dataDir);
-            return pg;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + dataDir, e);
-        }
+    /** {@code DB_POOLER}: {@code none} (default, also for session pooling) or {@code transaction}. */
+    private static boolean transactionPooler(ConfigurableEnvironment env) {
+        String pooler = env.getProperty("ai-worker.db.pooler", "none").trim().toLowerCase(Locale.ROOT);
+        return switch (pooler) {
+            case "", "none", "session" -> false;
+            case "transaction" -> true;
+            default -> throw new IllegalStateException("DB_POOLER must be none, session or transaction, not " + pooler);
+        };
     }
 
-    private static void createDatabaseIfMissing(EmbeddedPostgres pg, String dbName) {
-        try (Connection c = pg.getPostgresDatabase().getConnection();
-             PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-            exists.setString(1, dbName);
-            try (ResultSet rs = exists.executeQuery()) {
-                if (rs.next()) {
-                    return;
-                }
-            }
-            try (Statement create = c.createStatement()) {
-                create.execute("CREATE DATABASE \"" + dbName.replace("\"", "\"\"") + "\"");
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not create database " + dbName + " in the embedded PostgreSQL", e);
+    private static void listenOn(Map<String, Object> resolved, String host, String port) {
+        resolved.put("ai-worker.db.listen.host", host);
+        resolved.put("ai-worker.db.listen.port", port);
+        resolved.put(LISTEN_ENABLED, "true");
+    }
+
+    /** The URL with {@code prepareThreshold=0}: pgjdbc then sends every statement unnamed, within its own round trip. */
+    static String withoutPreparedStatements(String url) {
+        if (url.contains(NO_PREPARED_STATEMENTS)) {
+            return url;
         }
+        // pgjdbc takes the last value of a parameter given twice
+        return url + (url.contains("?") ? "&" : "?") + NO_PREPARED_STATEMENTS;
+    }
+
+    private static String firstText(String... values) {
+        for (String value : values) {
+            if (StringUtils.hasText(value)) {
+                return value;
+            }
+        }
+        return null;
     }
 }

@@ -1,8 +1,11 @@
 package app.clivy.aiworker.intake;
 
+import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 import org.apache.camel.Body;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -14,16 +17,21 @@ import org.springframework.stereotype.Component;
  * on this node (0 = no limit, the default): a token bucket per instance that holds a minute's
  * worth and refills evenly. A message over the limit gets {@code 429 {"error":"rate_limited"}} with
  * {@code Retry-After} (seconds until the next token) and is not stored.
+ * <p>
+ * The buckets are held in a bounded cache: a bucket unused for a minute is full again, so it is
+ * dropped (the same as keeping it); beyond {@value #MAX_BUCKETS} instances the least useful bucket
+ * goes (Caffeine keeps the often-used ones), so a burst of fresh {@code instanceName}s neither grows
+ * memory nor costs any request more than a cache lookup.
  */
 @Component("webhookRateLimit")
 public class WebhookRateLimit {
 
-    /** Beyond this many instances, buckets that are full again (idle instances) are dropped. */
-    private static final int MAX_BUCKETS = 10_000;
+    /** Most instances with a bucket at once. */
+    static final int MAX_BUCKETS = 10_000;
 
     private final int perMinute;
     private final LongSupplier nanoClock;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final Cache<String, Bucket> buckets;
 
     @Autowired
     public WebhookRateLimit(@Value("${ai-worker.intake.rate-limit-per-minute:0}") int perMinute) {
@@ -36,6 +44,12 @@ public class WebhookRateLimit {
         }
         this.perMinute = perMinute;
         this.nanoClock = nanoClock;
+        this.buckets = Caffeine.newBuilder()
+                .maximumSize(MAX_BUCKETS)
+                .expireAfterAccess(Duration.ofMinutes(1))
+                .ticker(nanoClock::getAsLong)
+                .executor(Runnable::run) // upkeep on the caller's thread, a little per request: no pool
+                .build();
     }
 
     /** The intake route's step, after parsing: passes, or throws a 429 for the message's instance. */
@@ -51,10 +65,7 @@ public class WebhookRateLimit {
             return;
         }
         long now = nanoClock.getAsLong();
-        if (buckets.size() > MAX_BUCKETS) {
-            buckets.values().removeIf(b -> b.isFull(now));
-        }
-        long waitNanos = buckets.computeIfAbsent(instance, i -> new Bucket(now)).take(now);
+        long waitNanos = buckets.get(instance, i -> new Bucket(now)).take(now);
         if (waitNanos > 0) {
             long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
             throw new WebhookRejectedException(429, "rate_limited",
@@ -64,6 +75,12 @@ public class WebhookRateLimit {
 
     public int perMinute() {
         return perMinute;
+    }
+
+    /** Instances that have a bucket now (after the cache's pending upkeep). */
+    long buckets() {
+        buckets.cleanUp();
+        return buckets.estimatedSize();
     }
 
     private final class Bucket {
@@ -84,11 +101,6 @@ public class WebhookRateLimit {
                 return 0;
             }
             return (long) Math.ceil((1 - tokens) * nanosPerToken);
-        }
-
-        synchronized boolean isFull(long now) {
-            refill(now);
-            return tokens >= perMinute;
         }
 
         private void refill(long now) {

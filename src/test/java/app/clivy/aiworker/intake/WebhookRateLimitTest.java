@@ -72,4 +72,34 @@ class WebhookRateLimitTest {
         limit.check(Map.of("instance", "shop"));
         assertThatThrownBy(() -> limit.check(Map.of("instance", "shop"))).isInstanceOf(WebhookRejectedException.class);
     }
+
+    @Test
+    void aBurstOfFreshInstancesStaysBoundedAndTheLimitStillHoldsForKnownOnes() {
+        WebhookRateLimit limit = new WebhookRateLimit(5, clock::get);
+        for (int i = 0; i < 5; i++) {
+            limit.check("known-shop");
+        }
+        // 100,000 fresh names within the minute, while the known instance keeps posting (and is refused)
+        int known = 0;
+        for (int i = 0; i < 100_000; i++) {
+            limit.check("fresh-" + i);
+            if (i % 100 == 0) {
+                assertThatThrownBy(() -> limit.check("known-shop")).as("after %d fresh names", i)
+                        .isInstanceOf(WebhookRejectedException.class);
+                known++;
+            }
+        }
+        assertThat(known).isEqualTo(1000);
+        assertThat(limit.buckets()).isLessThanOrEqualTo(WebhookRateLimit.MAX_BUCKETS);
+        // an instance that starts after the burst still gets its minute's worth and no more
+        for (int i = 0; i < 5; i++) {
+            limit.check("new-shop");
+        }
+        assertThatThrownBy(() -> limit.check("new-shop")).isInstanceOfSatisfying(WebhookRejectedException.class,
+                e -> assertThat(e.getStatus()).isEqualTo(429));
+        // a minute later every bucket is full again, so none is kept
+        advanceSeconds(61);
+        assertThat(limit.buckets()).isZero();
+        assertThatCode(() -> limit.check("known-shop")).doesNotThrowAnyException();
+    }
 }

@@ -48,6 +48,13 @@ public final class WorkerProcess {
      * {@code --key=value} arguments (they outrank ./application.yaml).
      */
     public static WorkerProcess start(Path dataDir, int dbPort, String name, Map<String, String> settings) {
+        WorkerProcess worker = launch(dataDir, dbPort, name, settings);
+        worker.awaitServing();
+        return worker;
+    }
+
+    /** Starts the worker and returns at once: its HTTP port is known, not yet open. */
+    public static WorkerProcess launch(Path dataDir, int dbPort, String name, Map<String, String> settings) {
         int httpPort = freePort();
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + name + ".log");
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
@@ -69,17 +76,25 @@ public final class WorkerProcess {
             builder.environment().remove(inherited);
         }
         try {
-            WorkerProcess worker = new WorkerProcess(dataDir, dbPort, httpPort, log, builder.start());
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
-                if (!worker.process.isAlive()) {
-                    throw new IllegalStateException("the worker exited at start-up:\n" + worker.output());
-                }
-                return worker.output().contains("🚀 Server starting on port " + httpPort);
-            });
-            return worker;
+            return new WorkerProcess(dataDir, dbPort, httpPort, log, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Waits until the worker has logged that it serves HTTP. */
+    public void awaitServing() {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the worker exited at start-up (exit code " + process.exitValue()
+                        + "):\n" + output());
+            }
+            return output().contains("🚀 Server starting on port " + httpPort);
+        });
+    }
+
+    public int httpPort() {
+        return httpPort;
     }
 
     public WebhookClient client() {

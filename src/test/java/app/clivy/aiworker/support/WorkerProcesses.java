@@ -40,9 +40,16 @@ public final class WorkerProcesses implements AfterEachCallback {
 
     /** Starts the node (again) and waits until it serves HTTP; {@code name} names its console log. */
     public WorkerProcess start(String name, Map<String, String> settings) {
+        WorkerProcess worker = launch(name, settings);
+        worker.awaitServing();
+        return worker;
+    }
+
+    /** Starts the node (again) and returns at once, before it serves HTTP. */
+    public WorkerProcess launch(String name, Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(common);
         all.putAll(settings);
-        WorkerProcess worker = WorkerProcess.start(dataDir, dbPort, name, all);
+        WorkerProcess worker = WorkerProcess.launch(dataDir, dbPort, name, all);
         started.add(worker);
         return worker;
     }

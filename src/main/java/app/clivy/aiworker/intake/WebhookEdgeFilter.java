@@ -1,0 +1,241 @@
+package app.clivy.aiworker.intake;
+
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import app.clivy.aiworker.operations.JobMetrics;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * The webhook's edge, in front of platform-http and before anything reads the body. In order:
+ * <ol>
+ * <li>while the {@link IntakeGate} is not open (the routes are not started yet, or the node is
+ * shutting down): {@code 503 {"error":"starting"}} / {@code {"error":"shutting_down"}} with
+ * {@code Retry-After}, never the 404 a gateway would drop;</li>
+ * <li>a {@code Content-Type} not in {@link #ACCEPTED_CONTENT_TYPES}: {@code 415};</li>
+ * <li>a body over {@code ai-worker.intake.max-body-bytes}: {@code 413}, from the
+ * {@code Content-Length} before reading, or, for a chunked body, as soon as the limit is passed
+ * (reading stops there). A body within the limit is handed on in memory, so authentication and
+ * parsing never see more than the limit.</li>
+ * </ol>
+ * Answers are JSON, counted like the route's ({@code ai_worker_webhook_requests_total}).
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 2) // right after Boot's request observation filter, before security and MVC
+public class WebhookEdgeFilter extends OncePerRequestFilter {
+
+    /**
+     * The one list of request content types the webhook takes (parameters such as {@code charset}
+     * are allowed). A request without a {@code Content-Type} is read as JSON. The body reaches the
+     * route as the bytes read here: a form type in this list is parsed from those bytes, since
+     * the server's own form parsing ({@code getParameter}) finds the stream already read. The form
+     * type is wuzapi's default webhook ({@code jsonData=...}, see {@link WebhookFormBody}).
+     */
+    public static final List<MediaType> ACCEPTED_CONTENT_TYPES = List.of(MediaType.APPLICATION_JSON,
+            MediaType.APPLICATION_FORM_URLENCODED);
+
+    static final String PATH = "/webhook/";
+
+    private final IntakeGate gate;
+    private final int maxBodyBytes;
+    private final ObjectProvider<JobMetrics> metrics;
+
+    public WebhookEdgeFilter(IntakeGate gate, @Value("${ai-worker.intake.max-body-bytes:65536}") int maxBodyBytes,
+                             ObjectProvider<JobMetrics> metrics) {
+        this.gate = gate;
+        this.maxBodyBytes = maxBodyBytes;
+        this.metrics = metrics;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith(request.getContextPath() + PATH);
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        WebhookRejectedException refusal = gate.refusal();
+        if (refusal == null && "POST".equals(request.getMethod())) {
+            refusal = unsupportedContentType(request.getContentType());
+            if (refusal == null) {
+                refusal = tooLarge(request.getContentLengthLong());
+            }
+            if (refusal == null) {
+                byte[] body;
+                try {
+                    body = readWithin(request.getInputStream());
+                } catch (IOException e) {
+                    // the client hung up or stalled mid-body: never an empty 200, which a gateway takes as stored
+                    answerQuietly(response, WebhookRejectedException.badRequest("request body could not be read"));
+                    return;
+                }
+                if (body != null) {
+                    chain.doFilter(new ReadBody(request, body), response);
+                    return;
+                }
+                refusal = new WebhookRejectedException(413, "payload_too_large",
+                        "request body is more than " + maxBodyBytes + " bytes; the limit is " + maxBodyBytes);
+            }
+        }
+        if (refusal != null) {
+            answer(response, refusal);
+            return;
+        }
+        chain.doFilter(request, response);
+    }
+
+    private static WebhookRejectedException unsupportedContentType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return null;
+        }
+        try {
+            MediaType type = MediaType.parseMediaType(contentType);
+            if (ACCEPTED_CONTENT_TYPES.stream().anyMatch(accepted -> accepted.equalsTypeAndSubtype(type))) {
+                return null;
+            }
+        } catch (InvalidMediaTypeException e) {
+            // answered as unsupported below
+        }
+        return new WebhookRejectedException(415, "unsupported_media_type", "Content-Type must be "
+                + ACCEPTED_CONTENT_TYPES.stream().map(MediaType::toString).collect(Collectors.joining(" or ")));
+    }
+
+    private WebhookRejectedException tooLarge(long contentLength) {
+        if (contentLength <= maxBodyBytes) {
+            return null;
+        }
+        return new WebhookRejectedException(413, "payload_too_large",
+                "request body is " + contentLength + " bytes; the limit is " + maxBodyBytes);
+    }
+
+    /** The body, or null as soon as it passes the limit (the rest is not read). */
+    private byte[] readWithin(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBodyBytes, 8192));
+        byte[] buffer = new byte[8192];
+        int total = 0;
+        int n;
+        while ((n = in.read(buffer, 0, Math.min(buffer.length, maxBodyBytes + 1 - total))) > 0) {
+            total += n;
+            if (total > maxBodyBytes) {
+                return null;
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private void answer(HttpServletResponse response, WebhookRejectedException refusal) throws IOException {
+        response.setStatus(refusal.getStatus());
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        if (refusal.getRetryAfter() != null) {
+            response.setHeader("Retry-After", String.valueOf(refusal.getRetryAfter()));
+        }
+        byte[] json = refusal.getJson().getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(json.length);
+        response.getOutputStream().write(json);
+        response.flushBuffer();
+        JobMetrics counter = metrics.getIfAvailable();
+        if (counter != null) {
+            counter.webhookAnswered(refusal.getStatus());
+        }
+    }
+
+    private void answerQuietly(HttpServletResponse response, WebhookRejectedException refusal) {
+        try {
+            answer(response, refusal);
+        } catch (IOException | IllegalStateException gone) {
+            // the client is gone: nobody to answer
+        }
+    }
+
+    /** The request with its body already read (at most the limit) and served from memory. */
+    static final class ReadBody extends HttpServletRequestWrapper {
+
+        private final byte[] body;
+
+        ReadBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+
+        /** Decodes strictly, as the server does: a malformed byte sequence fails the read (a 400), never a silent U+FFFD. */
+        @Override
+        public BufferedReader getReader() throws UnsupportedEncodingException {
+            String encoding = getCharacterEncoding();
+            Charset charset;
+            try {
+                charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            } catch (IllegalArgumentException e) {
+                throw new UnsupportedEncodingException(encoding);
+            }
+            return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)));
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("the body is already read");
+                }
+            };
+        }
+    }
+}
