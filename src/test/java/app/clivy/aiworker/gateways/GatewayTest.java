@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * class shares this configuration, so they share one Spring context.
  */
 @TestPropertySource(properties = {"ai-worker.gateway.type=auto",
+        // no credit check from this context: its log lines would land in the credit monitor tests' capture
+        "ai-worker.credits.startup-delay-ms=3600000",
         "ai-worker.gateway.wuzapi.hmac-key=" + GatewayTest.WUZAPI_KEY,
         "ai-worker.gateway.cloud-api.app-secret=" + GatewayTest.APP_SECRET,
         "ai-worker.gateway.cloud-api.verify-token=" + GatewayTest.VERIFY_TOKEN})
