@@ -1,14 +1,24 @@
--- Claim due replies in one statement. SKIP LOCKED: the listener, the sweep and other nodes never
--- take the same reply. A claim counts an attempt (the fencing token of this delivery) and stamps a
--- lease; a node that dies mid-delivery leaves the reply to be claimed again once the lease ends.
+-- Claim due replies in one statement, at most one per chat: the chat's oldest undelivered reply, and
+-- none of a chat whose oldest reply is in flight (its lease holds) or waiting for a retry, so the
+-- replies of one chat go out in order while different chats go out side by side. SKIP LOCKED: the
+-- listener, the sweep and other nodes never take the same reply. Each reply gets a lease of its own
+-- (one POST plus a margin) and a fresh fencing token: every later write of this delivery, and the
+-- check right before the POST, matches on it. A node that dies mid-delivery leaves the reply to be
+-- claimed again once its lease ends.
 UPDATE messages m
    SET delivery_attempts     = m.delivery_attempts + 1,
-       delivery_locked_until = now() + make_interval(secs => :#${bean:gatewayDelivery.getLeaseSeconds})
- WHERE m.id IN (SELECT id
-                  FROM messages
-                 WHERE delivery_status = 'pending' AND delivery_run_at <= now()
-                   AND (delivery_locked_until IS NULL OR delivery_locked_until < now())
-                 ORDER BY delivery_run_at, id
-                 LIMIT :#${bean:gatewayDelivery.getClaimBatch}
+       delivery_lease_token  = nextval('lease_tokens'),
+       delivery_locked_until = now() + make_interval(secs => :#leaseSeconds)
+ WHERE m.id IN (SELECT c.id
+                  FROM messages c
+                 WHERE c.id IN (SELECT DISTINCT ON (instance, chat) id
+                                  FROM messages
+                                 WHERE delivery_status = 'pending'
+                                 ORDER BY instance, chat, id)
+                   AND c.delivery_status = 'pending' AND c.delivery_run_at <= now()
+                   AND (c.delivery_locked_until IS NULL OR c.delivery_locked_until < now())
+                 ORDER BY c.delivery_run_at, c.id
+                 LIMIT :#slots
                    FOR UPDATE SKIP LOCKED)
-RETURNING m.id, m.instance, m.chat, m.body, m.delivery_attempts, m.gateway, m.gateway_account, m.reply_to
+RETURNING m.id, m.instance, m.chat, m.body, m.delivery_attempts, m.delivery_lease_token,
+          m.gateway, m.gateway_account, m.reply_to

@@ -1,6 +1,7 @@
--- The gateway took the reply. Only this claim may record it (same attempt, still pending).
+-- The gateway took the reply. Only the claim that sent it may record it (its lease token, still
+-- pending).
 UPDATE messages
    SET delivery_status = 'sent', delivered_at = now(), gateway_reply_id = :#${variable.gatewayReplyId},
-       delivery_error = NULL, delivery_locked_until = NULL
+       delivery_error = NULL, delivery_locked_until = NULL, delivery_lease_token = NULL
  WHERE id = :#${variable.reply[id]} AND delivery_status = 'pending'
-   AND delivery_attempts = :#${variable.reply[delivery_attempts]}
+   AND delivery_lease_token = :#${variable.reply[delivery_lease_token]}

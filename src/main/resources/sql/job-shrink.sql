@@ -1,9 +1,10 @@
 -- Context too long: run again at once with fewer history messages. The attempt is given back (the
--- re-run is the same attempt) and the NOTIFY wakes a worker without waiting for the sweep.
+-- re-run is the same attempt) and the NOTIFY wakes a worker without waiting for the sweep. Only by
+-- the claim holding the job (its lease token).
 UPDATE ai_jobs
    SET status = 'pending', run_at = now(), attempts = attempts - 1,
        context_messages = CAST(:#${properties:ai-worker.context.messages-after-overflow:5} AS integer),
        error_class = 'context_length', error_msg = :#${variable.errorMsg},
-       locked_by = NULL, locked_until = NULL
- WHERE id = :#${variable.job[id]} AND status = 'processing' AND locked_by = :#${bean:workerNode.getId}
+       locked_by = NULL, locked_until = NULL, lease_token = NULL
+ WHERE id = :#${variable.job[id]} AND status = 'processing' AND lease_token = :#${variable.job[lease_token]}
 RETURNING pg_notify('ai_jobs_channel', id::text)

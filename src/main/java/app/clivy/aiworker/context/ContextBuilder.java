@@ -3,6 +3,7 @@ package app.clivy.aiworker.context;
 import java.util.List;
 import java.util.Map;
 
+import app.clivy.aiworker.openrouter.OpenRouterUser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -29,13 +30,15 @@ public class ContextBuilder {
     private final double temperature;
     private final int documentChars;
     private final int messageChars;
+    private final OpenRouterUser users;
 
-    public ContextBuilder(@Value("${ai-worker.system-prompt}") String systemPrompt,
+    public ContextBuilder(OpenRouterUser users, @Value("${ai-worker.system-prompt}") String systemPrompt,
                           @Value("${ai-worker.openrouter.model}") String model,
                           @Value("${ai-worker.openrouter.max-tokens:1024}") int maxTokens,
                           @Value("${ai-worker.openrouter.temperature:0.7}") double temperature,
                           @Value("${ai-worker.context.document-chars:500}") int documentChars,
                           @Value("${ai-worker.context.message-chars:200}") int messageChars) {
+        this.users = users;
         this.systemPrompt = systemPrompt;
         this.model = model;
         this.maxTokens = maxTokens;
@@ -72,7 +75,8 @@ public class ContextBuilder {
         request.put("model", model);
         request.put("max_tokens", maxTokens);
         request.put("temperature", temperature);
-        request.put("user", job.get("instance") + ":" + job.get("chat"));
+        // a salted hash: the customer's phone number never goes to OpenRouter
+        request.put("user", users.idOf(job.get("instance"), job.get("chat")));
         ArrayNode messages = request.putArray("messages");
         messages.addObject().put("role", "system").put("content", system.toString());
         int userChars = 0;

@@ -44,7 +44,6 @@ public class GatewayDelivery {
     private final String token;
     private final String type;
     private final long timeoutMs;
-    private final int claimBatch;
     private final int maxAttempts;
     private final long retryBaseMs;
     private final long retryMaxMs;
@@ -54,7 +53,6 @@ public class GatewayDelivery {
                            @Value("${ai-worker.gateway.token:}") String token,
                            @Value("${ai-worker.gateway.type:auto}") String type,
                            @Value("${ai-worker.gateway.timeout-ms:10000}") long timeoutMs,
-                           @Value("${ai-worker.gateway.claim-batch:10}") int claimBatch,
                            @Value("${ai-worker.gateway.max-attempts:5}") int maxAttempts,
                            @Value("${ai-worker.gateway.retry-base-ms:2000}") long retryBaseMs,
                            @Value("${ai-worker.gateway.retry-max-ms:300000}") long retryMaxMs) {
@@ -74,14 +72,14 @@ public class GatewayDelivery {
             }
         });
         this.timeoutMs = timeoutMs;
-        this.claimBatch = claimBatch;
         this.maxAttempts = maxAttempts;
         this.retryBaseMs = retryBaseMs;
         this.retryMaxMs = retryMaxMs;
         if (this.url.isEmpty()) {
             LOG.info("📭 Reply delivery is off (no WHATSAPP_GATEWAY_URL): replies are stored only");
         } else {
-            LOG.info("📬 Reply delivery is on: replies are posted to {} (gateway type {})", this.url, this.type);
+            // scheme, host and port only: the path, the query or the user part of the URL may carry a token
+            LOG.info("📬 Reply delivery is on: replies are posted to {} (gateway type {})", origin(this.url), this.type);
         }
     }
 
@@ -95,8 +93,17 @@ public class GatewayDelivery {
         return (timeoutMs + 999) / 1000 + 30;
     }
 
-    public int getClaimBatch() {
-        return claimBatch;
+    /** The scheme, host and port of a URL, for the log. */
+    static String origin(String url) {
+        try {
+            java.net.URI uri = java.net.URI.create(url);
+            if (uri.getScheme() != null && uri.getHost() != null) {
+                return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
+            }
+        } catch (IllegalArgumentException e) {
+            // not a URI: say nothing of it
+        }
+        return "the configured gateway";
     }
 
     public int getMaxAttempts() {
@@ -125,8 +132,11 @@ public class GatewayDelivery {
     }
 
     /**
-     * Sets the body, the headers and the variables {@code gatewayUrl}, {@code gatewayDialect} and
-     * {@code gatewayAuthHeaders} for the reply in variable {@code reply}.
+     * Sets the body and the headers for the reply in variable {@code reply} in its gateway's dialect,
+     * the gateway's URL in the header {@code CamelHttpUri}: the route's endpoint stays
+     * {@code http://whatsapp-gateway}, so the URL (which may carry a token) is in no endpoint name
+     * (JMX, Hawtio) and no route definition. Variables {@code gatewayDialect} and
+     * {@code gatewayAuthHeaders} are for {@link #read}.
      */
     public void prepare(Exchange exchange) {
         @SuppressWarnings("unchecked")
@@ -139,7 +149,7 @@ public class GatewayDelivery {
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         request.headers().forEach(message::setHeader);
         message.setBody(request.body());
-        exchange.setVariable("gatewayUrl", gatewayUrl(instance) + request.path());
+        message.setHeader(Exchange.HTTP_URI, gatewayUrl(instance) + request.path());
         exchange.setVariable("gatewayDialect", dialect.name());
         exchange.setVariable("gatewayAuthHeaders", List.copyOf(request.headers().keySet()));
     }
@@ -152,6 +162,7 @@ public class GatewayDelivery {
         if (authHeaders != null) {
             authHeaders.forEach(message::removeHeader);
         }
+        message.removeHeader(Exchange.HTTP_URI);
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = message.getBody(String.class);
         if (status >= 200 && status < 300) {

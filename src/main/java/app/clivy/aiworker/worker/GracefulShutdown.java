@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import app.clivy.aiworker.intake.IntakeGate;
@@ -26,9 +27,9 @@ import org.springframework.stereotype.Component;
  * The worker's part of a SIGTERM / Ctrl+C, before Camel, the web server and the database stop (the
  * highest phase stops first): close the intake (webhooks get 503 {@code shutting_down} with
  * {@code Retry-After} while the web server still accepts them), stop claiming, stop the listener and the sweep, let the jobs in
- * flight finish within {@code ai-worker.shutdown-timeout-seconds}, then hand this node's unfinished
- * jobs back to {@code pending} without consuming an attempt. A job still running after that cannot
- * write its late result: completion checks the lease, which the hand-back cleared.
+ * flight finish within {@code ai-worker.shutdown-timeout-seconds}, then hand this process's unfinished
+ * jobs (the lease tokens it holds) back to {@code pending} without consuming an attempt. A job still running after that cannot
+ * write its late result: completion matches on its lease token, which the hand-back cleared.
  */
 @Component
 public class GracefulShutdown implements SmartLifecycle {
@@ -107,7 +108,10 @@ public class GracefulShutdown implements SmartLifecycle {
             LOG.warn("⏱  {} job(s) still running after {} s", slots.inFlight(), timeout.toSeconds());
         }
         try {
-            List<Long> handedBack = db.queryForList(handBackSql, Map.of("node", node.getId()), Long.class);
+            // only this process's own claims: the lease tokens it holds (also on its node id, for the reader)
+            Set<Long> tokens = slots.heldTokens();
+            List<Long> handedBack = tokens.isEmpty() ? List.of()
+                    : db.queryForList(handBackSql, Map.of("node", node.getId(), "tokens", tokens), Long.class);
             if (!handedBack.isEmpty()) {
                 LOG.info("↩️  Handed back {} unfinished job(s) to pending: {}", handedBack.size(), handedBack);
             }

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 
 import app.clivy.aiworker.openrouter.ProviderException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -17,6 +20,8 @@ import org.springframework.stereotype.Component;
  */
 @Component("jobOutcomes")
 public class JobOutcomes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobOutcomes.class);
 
     private final ObjectMapper json = new ObjectMapper();
     private final long retryDelaySeconds;
@@ -41,6 +46,11 @@ public class JobOutcomes {
             errorMsg = provider.getErrorMsg();
             status = provider.getStatus();
             retryAfter = provider.getRetryAfterSeconds();
+        } else if (find(caught, JsonProcessingException.class) != null) {
+            // an IOException by type, but our own parsing failed, not the network
+            errorClass = "internal";
+            status = 0;
+            errorMsg = internalError(caught);
         } else if (find(caught, SocketTimeoutException.class) != null) {
             errorClass = "timeout";
             status = 0;
@@ -53,7 +63,7 @@ public class JobOutcomes {
         } else {
             errorClass = "internal";
             status = 0;
-            errorMsg = "Internal error: " + (caught == null ? "unknown" : caught.getClass().getSimpleName() + ": " + caught.getMessage());
+            errorMsg = internalError(caught);
         }
         exchange.setVariable("errorClass", errorClass);
         exchange.setVariable("errorMsg", errorMsg);
@@ -61,6 +71,20 @@ public class JobOutcomes {
         int cut = errorMsg.indexOf("): ");
         exchange.setVariable("providerMessage", cut >= 0 ? errorMsg.substring(cut + 3) : errorMsg);
         exchange.setVariable("delaySeconds", Math.max(retryDelaySeconds, retryAfter));
+    }
+
+    /**
+     * Logs an exception no outcome expected (a bug, a parse error of our own), once, with its stack
+     * trace; the job then ends through the retry outcome with error class {@code internal}.
+     */
+    public void reportUnexpected(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Object job = exchange.getVariable("job", java.util.Map.class) instanceof java.util.Map<?, ?> row ? row.get("id") : "?";
+        LOG.error("💥 Job #{} hit an unexpected error: {}", job, internalError(caught), caught);
+    }
+
+    private static String internalError(Throwable caught) {
+        return "Internal error: " + (caught == null ? "unknown" : caught.getClass().getSimpleName() + ": " + caught.getMessage());
     }
 
     /** Reads the figures of a completed job's output_json for the success line. */

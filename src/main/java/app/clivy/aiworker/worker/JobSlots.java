@@ -1,49 +1,30 @@
 package app.clivy.aiworker.worker;
 
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
-import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.support.SynchronizationAdapter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
 /**
- * The node's job slots: at most {@code ai-worker.concurrency} jobs in flight. A claim reserves
- * slots first and claims no more jobs than it holds, so claimed jobs never wait in a queue where
- * their lease would run out. When a job finishes and work may be waiting (a claim came back full,
- * or a wake-up found no free slot), the freed slot triggers the next claim at once. When the
- * openrouter breaker lets calls through again (half-open or closed), that triggers a claim too, so
- * the probe does not wait for the next sweep.
+ * The node's job slots ({@link ClaimSlots}): at most {@code ai-worker.concurrency} jobs in flight.
+ * When the openrouter breaker lets calls through again (half-open or closed), that triggers a claim
+ * too, so the probe does not wait for the next sweep.
  */
 @Component("jobSlots")
-public class JobSlots {
+public class JobSlots extends ClaimSlots {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JobSlots.class);
-
-    private final int capacity;
-    private final Semaphore free;
-    private final AtomicBoolean backlogSuspected = new AtomicBoolean();
     private final AtomicBoolean paused = new AtomicBoolean();
-    private final ProducerTemplate template;
 
     private final CircuitBreaker openRouter;
     private volatile long openedAtNanos = System.nanoTime();
 
     public JobSlots(@Value("${ai-worker.concurrency:8}") int capacity, @Lazy ProducerTemplate template,
                     CircuitBreaker openRouterCircuitBreaker) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("ai-worker.concurrency must be at least 1");
-        }
-        this.capacity = capacity;
-        this.free = new Semaphore(capacity);
-        this.template = template;
+        super(capacity, template, "direct:claim-jobs", "lease_token");
         this.openRouter = openRouterCircuitBreaker;
         openRouterCircuitBreaker.getEventPublisher().onStateTransition(this::onBreakerTransition);
     }
@@ -59,12 +40,7 @@ public class JobSlots {
         if (to == CircuitBreaker.State.OPEN) {
             openedAtNanos = System.nanoTime();
         } else if ((to == CircuitBreaker.State.HALF_OPEN || to == CircuitBreaker.State.CLOSED) && !paused.get()) {
-            try {
-                template.asyncSendBody("direct:claim-jobs", to == CircuitBreaker.State.HALF_OPEN ? "breaker-half-open" : "breaker-closed");
-            } catch (RuntimeException e) {
-                // Camel is stopping or not started: the sweep claims when it runs
-                LOG.debug("Claim after breaker {} not started: {}", to, e.toString());
-            }
+            claim(to == CircuitBreaker.State.HALF_OPEN ? "breaker-half-open" : "breaker-closed");
         }
     }
 
@@ -84,58 +60,25 @@ public class JobSlots {
      * be turned away), and only as many as the breaker lets through while it is half-open, or
      * open past its wait.
      */
+    @Override
     public int reserve(int wanted) {
         if (paused.get()) {
             return 0;
         }
         CircuitBreaker.State state = openRouter.getState();
         if (state == CircuitBreaker.State.FORCED_OPEN || state == CircuitBreaker.State.OPEN && !probeOverdue()) {
-            backlogSuspected.set(true);
+            suspectBacklog();
             return 0;
         }
         if (state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.HALF_OPEN) {
             wanted = Math.min(wanted, openRouter.getCircuitBreakerConfig().getPermittedNumberOfCallsInHalfOpenState());
         }
-        int taken = 0;
-        while (taken < wanted && free.tryAcquire()) {
-            taken++;
-        }
-        if (taken == 0) {
-            backlogSuspected.set(true);
-        }
-        return taken;
+        return super.reserve(wanted);
     }
 
-    /** After a claim: gives back the slots no job came for ({@code claimedRows} is the claim's result list, or anything else if it failed). */
-    public void releaseUnused(int reserved, Object claimedRows) {
-        int claimed = claimedRows instanceof java.util.List<?> rows ? rows.size() : 0;
-        if (reserved > claimed) {
-            free.release(reserved - claimed);
-        }
-        if (reserved > 0 && claimed == reserved) {
-            backlogSuspected.set(true); // the queue may hold more
-        }
-    }
-
-    /** Ties one slot to the job's exchange: the slot frees when the job's route completes, however it ends. */
-    public void holdUntilDone(Exchange job) {
-        job.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
-            @Override
-            public void onDone(Exchange exchange) {
-                free.release();
-                if (backlogSuspected.compareAndSet(true, false) && !paused.get()) {
-                    template.asyncSendBody("direct:claim-jobs", "slot-freed");
-                }
-            }
-        });
-    }
-
-    public int inFlight() {
-        return capacity - free.availablePermits();
-    }
-
-    public int capacity() {
-        return capacity;
+    @Override
+    protected boolean mayClaim() {
+        return !paused.get();
     }
 
     public boolean isPaused() {
@@ -148,7 +91,7 @@ public class JobSlots {
 
     public void resume() {
         paused.set(false);
-        backlogSuspected.set(false);
-        template.asyncSendBody("direct:claim-jobs", "resumed");
+        clearBacklog();
+        claim("resumed");
     }
 }

@@ -1,8 +1,5 @@
 package app.clivy.aiworker.worker;
 
-import org.apache.camel.CamelContext;
-import org.apache.camel.builder.ThreadPoolProfileBuilder;
-import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -31,24 +28,9 @@ public class WorkerNode {
         return leaseSeconds;
     }
 
-    /**
-     * The thread pool profile {@code jobPool} that runs claimed jobs ({@link JobSlots} keeps at most
-     * {@code concurrency} in flight). A Camel profile, not a Spring Executor bean: one of those would
-     * switch off Spring Boot's own task executor, which platform-http needs.
-     */
+    /** The thread pool profile {@code jobPool} that runs claimed jobs ({@link JobSlots} keeps at most {@code concurrency} in flight). */
     @Bean
     public CamelContextConfiguration jobPoolProfile(@Value("${ai-worker.concurrency:8}") int concurrency) {
-        return new CamelContextConfiguration() {
-            @Override
-            public void beforeApplicationStart(CamelContext camel) {
-                ThreadPoolProfile profile = new ThreadPoolProfileBuilder("jobPool")
-                        .poolSize(concurrency).maxPoolSize(concurrency).maxQueueSize(-1).build();
-                camel.getExecutorServiceManager().registerThreadPoolProfile(profile);
-            }
-
-            @Override
-            public void afterApplicationStart(CamelContext camel) {
-            }
-        };
+        return ClaimSlots.threadPool("jobPool", concurrency);
     }
 }

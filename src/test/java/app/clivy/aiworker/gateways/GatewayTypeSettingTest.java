@@ -22,7 +22,7 @@ class GatewayTypeSettingTest {
             new EvolutionApi(), new Waha(), new CloudApi()));
 
     private GatewayDelivery delivery(MockEnvironment env, String type) {
-        return new GatewayDelivery(env, gateways, "http://gw", "t", type, 1000, 10, 5, 100, 1000);
+        return new GatewayDelivery(env, gateways, "http://gw", "t", type, 1000, 5, 100, 1000);
     }
 
     @Test

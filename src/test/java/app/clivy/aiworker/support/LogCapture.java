@@ -85,7 +85,7 @@ public final class LogCapture implements AutoCloseable, BeforeEachCallback, Afte
         return all.toString();
     }
 
-    private List<ILoggingEvent> events() {
+    public List<ILoggingEvent> events() {
         synchronized (appender.list) {
             return List.copyOf(appender.list);
         }

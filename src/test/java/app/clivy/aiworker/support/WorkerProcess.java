@@ -72,7 +72,9 @@ public final class WorkerProcess {
         settings.forEach((key, value) -> command.add("--" + key + "=" + value));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         for (String inherited : List.of("DB_HOST", "SPRING_DATASOURCE_URL", "WEBHOOK_TOKEN", "WEBHOOK_HMAC_SECRET",
-                "WHATSAPP_GATEWAY_URL", "AI_WORKER_DEMO", "OPENROUTER_BASE_URL", "OPENROUTER_API_KEY")) {
+                "WHATSAPP_GATEWAY_URL", "AI_WORKER_DEMO", "OPENROUTER_BASE_URL", "OPENROUTER_API_KEY",
+                // as from a plain shell or systemd: no node id, no HOSTNAME (a start names its node with --ai-worker.node-id)
+                "AI_WORKER_NODE_ID", "HOSTNAME")) {
             builder.environment().remove(inherited);
         }
         try {

@@ -1,0 +1,30 @@
+package app.clivy.aiworker.delivery;
+
+import app.clivy.aiworker.worker.ClaimSlots;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
+
+/**
+ * Replies in flight to the gateway: at most {@code ai-worker.gateway.concurrency} POSTs at once
+ * (the slots {@code deliverySlots}, on the thread pool profile {@code deliveryPool} of the same
+ * size), so replies to different chats go out side by side and a claimed reply never waits in a
+ * queue while its lease runs. Replies to one chat go one after another (sql/deliver-claim.sql).
+ */
+@Configuration
+public class DeliveryPool {
+
+    @Bean("deliverySlots")
+    public ClaimSlots deliverySlots(@Value("${ai-worker.gateway.concurrency:16}") int concurrency,
+                                    @Lazy ProducerTemplate template) {
+        return new ClaimSlots(concurrency, template, "direct:claim-replies", "delivery_lease_token");
+    }
+
+    @Bean
+    public CamelContextConfiguration deliveryPoolProfile(@Value("${ai-worker.gateway.concurrency:16}") int concurrency) {
+        return ClaimSlots.threadPool("deliveryPool", concurrency);
+    }
+}
