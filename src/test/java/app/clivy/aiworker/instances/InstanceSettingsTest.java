@@ -1,18 +1,26 @@
 package app.clivy.aiworker.instances;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import app.clivy.aiworker.support.WorkerTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
@@ -51,6 +59,8 @@ class InstanceSettingsTest extends WorkerTest {
     private InstanceSettings settings;
     @Autowired
     private MeterRegistry registry;
+    @Autowired
+    private ProducerTemplate camel;
     @Value("${ai-worker.openrouter.model}")
     private String defaultModel;
     @Value("${ai-worker.system-prompt}")
@@ -161,6 +171,32 @@ class InstanceSettingsTest extends WorkerTest {
         assertThat(alert.path("event").asText()).isEqualTo("instance_spend_cap");
         assertThat(alert.path("daily_spend_cap_usd").decimalValue()).isEqualByComparingTo("0.01");
         assertThat(logs.everything()).contains("📣 Spend cap alert sent: instance " + instance).doesNotContain("T0KEN");
+    }
+
+    @Test
+    void jobsRefusedAtTheSameMomentPostOneAlert() throws Exception {
+        server().stubFor(post(urlEqualTo(ALERT)).willReturn(aResponse().withStatus(204)));
+        // eight refused jobs of one instance reach the alert route at once (as on several nodes)
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Exchange>> sent = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            sent.add(pool.submit(() -> {
+                start.await();
+                return camel.send("direct:spend-cap-alert", exchange -> {
+                    exchange.setVariable("job", Map.of("instance", instance));
+                    exchange.setVariable("spentUsd", new BigDecimal("5.01"));
+                    exchange.setVariable("capUsd", new BigDecimal("5"));
+                });
+            }));
+        }
+        start.countDown();
+        for (var f : sent) {
+            assertThat(f.get().getException()).isNull();
+        }
+        pool.shutdown();
+        assertThat(server().findAll(postRequestedFor(urlEqualTo(ALERT)).withRequestBody(containing(instance)))).hasSize(1);
+        assertThat(db.queryForObject("SELECT cap_alerted_at IS NOT NULL FROM instance_spend WHERE instance = ?", Boolean.class, instance)).isTrue();
     }
 
     @Test
