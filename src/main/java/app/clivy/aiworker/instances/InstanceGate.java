@@ -4,31 +4,27 @@ import java.math.BigDecimal;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
-import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
  * What a claimed job's instance allows before anything is spent on it (routes/12-instance-gate): a
  * disabled instance's job ends without a call; one over its daily spend cap fails with class
- * {@code budget}. The cap check reads one row (the running total of table {@code instance_spend}),
- * and only for instances that have a cap. Jobs already in flight when the cap is reached still
+ * {@code budget}. The cap check (sql/instance-spend-today.sql) reads one row, the running total of
+ * table {@code instance_spend}, and only for instances that have a cap. Jobs already in flight when the cap is reached still
  * finish: the total may pass the cap by what they cost.
  */
 @Component("instanceGate")
 public class InstanceGate {
 
     private final InstanceSettings settings;
-    private final JdbcTemplate db;
-    private final String spendToday = InstanceSettings.sql("sql/instance-spend-today.sql");
 
-    public InstanceGate(InstanceSettings settings, JdbcTemplate db) {
+    public InstanceGate(InstanceSettings settings) {
         this.settings = settings;
-        this.db = db;
     }
 
     /**
-     * Sets variable {@code settings}; throws {@link InstanceDisabledException} for a disabled
-     * instance; sets {@code spendCapReached} (and {@code spentUsd}, {@code capUsd}) when the cap is spent.
+     * Sets variable {@code settings}, and {@code capUsd} when the instance has a daily cap; throws
+     * {@link InstanceDisabledException} for a disabled instance.
      */
     public void check(Exchange exchange) {
         Map<?, ?> job = exchange.getVariable("job", Map.class);
@@ -38,14 +34,12 @@ public class InstanceGate {
         if (!s.enabled()) {
             throw new InstanceDisabledException("instance " + instance + " is disabled in its settings; no call made");
         }
-        boolean reached = false;
-        if (s.dailySpendCapUsd() != null) {
-            BigDecimal spent = db.queryForObject(spendToday, BigDecimal.class, instance);
-            reached = spent != null && spent.compareTo(s.dailySpendCapUsd()) >= 0;
-            exchange.setVariable("spentUsd", spent);
-            exchange.setVariable("capUsd", s.dailySpendCapUsd());
-        }
-        exchange.setVariable("spendCapReached", reached);
+        exchange.setVariable("capUsd", s.dailySpendCapUsd());
+    }
+
+    /** Whether {@code spent} is at or over {@code cap}. */
+    public boolean capReached(BigDecimal spent, BigDecimal cap) {
+        return spent != null && cap != null && spent.compareTo(cap) >= 0;
     }
 
     /** Ends the job of an instance over its cap: failed, class budget, no call. */

@@ -95,7 +95,7 @@ public class InstanceSettings {
         }
     }
 
-    static String sql(String path) {
+    private static String sql(String path) {
         try {
             return new ClassPathResource(path).getContentAsString(StandardCharsets.UTF_8);
         } catch (IOException e) {
