@@ -66,8 +66,4 @@ public class IntakeGate {
     public void close() {
         closed = true;
     }
-
-    public boolean isClosed() {
-        return closed;
-    }
 }

@@ -73,10 +73,6 @@ public class WebhookRateLimit {
         }
     }
 
-    public int perMinute() {
-        return perMinute;
-    }
-
     /** Instances that have a bucket now (after the cache's pending upkeep). */
     long buckets() {
         buckets.cleanUp();
