@@ -1,7 +1,6 @@
 package app.clivy.aiworker.database;
 
 import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -17,15 +16,13 @@ import org.springframework.context.annotation.Configuration;
 public class DatabaseRetryPolicy {
 
     @Bean
-    RedeliveryPolicy databaseRetryPolicy(@Value("${ai-worker.database-retry.attempts}") int attempts,
-                                         @Value("${ai-worker.database-retry.first-delay-ms}") long firstDelayMs,
-                                         @Value("${ai-worker.database-retry.max-delay-ms}") long maxDelayMs) {
+    RedeliveryPolicy databaseRetryPolicy(DatabaseRetrySettings settings) {
         RedeliveryPolicy policy = new RedeliveryPolicy();
-        policy.setMaximumRedeliveries(attempts);
-        policy.setRedeliveryDelay(firstDelayMs);
+        policy.setMaximumRedeliveries(settings.attempts());
+        policy.setRedeliveryDelay(settings.firstDelayMs());
         policy.setUseExponentialBackOff(true);
         policy.setBackOffMultiplier(2);
-        policy.setMaximumRedeliveryDelay(maxDelayMs);
+        policy.setMaximumRedeliveryDelay(settings.maxDelayMs());
         return policy;
     }
 }

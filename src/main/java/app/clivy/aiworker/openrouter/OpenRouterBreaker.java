@@ -6,7 +6,6 @@ import app.clivy.aiworker.http.ConsecutiveFailureBreaker;
 import app.clivy.aiworker.http.NoRetryHttpClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.component.http.HttpClientConfigurer;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -21,11 +20,9 @@ public class OpenRouterBreaker {
 
     private final ConsecutiveFailureBreaker breaker;
 
-    public OpenRouterBreaker(@Value("${ai-worker.breaker.failures-to-open:5}") int failuresToOpen,
-                             @Value("${ai-worker.breaker.open-seconds:60}") double openSeconds,
-                             @Value("${ai-worker.breaker.half-open-calls:1}") int halfOpenCalls) {
-        this.breaker = new ConsecutiveFailureBreaker("openrouter", failuresToOpen, Duration.ofMillis(Math.round(openSeconds * 1000)),
-                halfOpenCalls, e -> e instanceof ProviderException p && !p.countsAgainstBreaker());
+    public OpenRouterBreaker(BreakerSettings settings) {
+        this.breaker = new ConsecutiveFailureBreaker("openrouter", settings.failuresToOpen(),
+                Duration.ofMillis(Math.round(settings.openSeconds() * 1000)), settings.halfOpenCalls(), e -> e instanceof ProviderException p && !p.countsAgainstBreaker());
     }
 
     @Bean("openRouterCircuitBreaker")
@@ -35,8 +32,8 @@ public class OpenRouterBreaker {
 
     /** Timeout {@code AI_TIMEOUT_MS}, no retries of its own. */
     @Bean("openRouterHttpClient")
-    public HttpClientConfigurer openRouterHttpClient(@Value("${ai-worker.openrouter.timeout-ms:120000}") long timeoutMs) {
-        return new NoRetryHttpClient(timeoutMs);
+    public HttpClientConfigurer openRouterHttpClient(OpenRouterSettings settings) {
+        return new NoRetryHttpClient(settings.timeoutMs());
     }
 
     /** How long a job turned away by the open breaker should wait: until the half-open probe, at least 1 s. */
