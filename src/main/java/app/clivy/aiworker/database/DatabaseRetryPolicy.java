@@ -7,8 +7,8 @@ import org.springframework.context.annotation.Configuration;
 /**
  * The redelivery of a step whose database read or write failed because PostgreSQL is unreachable
  * ({@code ai-worker.database-retry.*}): after 1 s, 2 s, 4 s ... at most {@code max-delay-ms} apart.
- * The {@code onException} clauses {@code job-database-unavailable} and
- * {@code delivery-database-unavailable} refer to it ({@code redeliveryPolicyRef}), because the
+ * The route configuration {@code database-unavailable-lease} (routes/00-errors.camel.yaml) refers
+ * to it ({@code redeliveryPolicyRef}), because the
  * Camel YAML DSL schema wants a number for {@code maximumRedeliveries}, not a placeholder.
  */
 // the configuration has a name of its own: the policy bean is "databaseRetryPolicy"
