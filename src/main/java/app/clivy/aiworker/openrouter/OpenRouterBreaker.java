@@ -3,15 +3,12 @@ package app.clivy.aiworker.openrouter;
 import java.time.Duration;
 
 import app.clivy.aiworker.http.ConsecutiveFailureBreaker;
-import app.clivy.aiworker.http.NoRetryHttpClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.apache.camel.component.http.HttpClientConfigurer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The circuit breaker named {@code openrouter} and the HTTP client that
- * routes/06-call-openrouter.camel.yaml uses: 5 consecutive failures open it for 60 s, then one
+ * The circuit breaker named {@code openrouter} that routes/06-call-openrouter.camel.yaml uses: 5 consecutive failures open it for 60 s, then one
  * half-open probe. Context-length, moderation and other client errors are not the provider failing
  * and do not count. The open period may be a fraction of a second (tests).
  */
@@ -28,12 +25,6 @@ public class OpenRouterBreaker {
     @Bean("openRouterCircuitBreaker")
     public CircuitBreaker openRouterCircuitBreaker() {
         return breaker.circuitBreaker();
-    }
-
-    /** Timeout {@code AI_TIMEOUT_MS}, no retries of its own. */
-    @Bean("openRouterHttpClient")
-    public HttpClientConfigurer openRouterHttpClient(OpenRouterSettings settings) {
-        return new NoRetryHttpClient(settings.timeoutMs());
     }
 
     /** How long a job turned away by the open breaker should wait: until the half-open probe, at least 1 s. */
