@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import app.clivy.aiworker.http.ConsecutiveFailureBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,9 +18,9 @@ public class GatewayBreaker {
 
     private final ConsecutiveFailureBreaker breaker;
 
-    public GatewayBreaker(@Value("${ai-worker.gateway.breaker.failures-to-open:5}") int failuresToOpen,
-                          @Value("${ai-worker.gateway.breaker.open-seconds:30}") long openSeconds) {
-        this.breaker = new ConsecutiveFailureBreaker("gateway", failuresToOpen, Duration.ofSeconds(openSeconds), 1,
+    public GatewayBreaker(GatewaySettings settings) {
+        this.breaker = new ConsecutiveFailureBreaker("gateway", settings.breaker().failuresToOpen(),
+                Duration.ofSeconds(settings.breaker().openSeconds()), 1,
                 e -> e instanceof GatewayRejectedException);
     }
 

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -44,28 +43,18 @@ public class GatewayDelivery {
     private final long retryBaseMs;
     private final long retryMaxMs;
 
-    public GatewayDelivery(Environment env,
-                           @Value("${ai-worker.gateway.url:}") String url,
-                           @Value("${ai-worker.gateway.path:/chat/send/text}") String path,
-                           @Value("${ai-worker.gateway.token:}") String token,
-                           @Value("${ai-worker.gateway.token-header:Token}") String tokenHeader,
-                           @Value("${ai-worker.gateway.phone-field:Phone}") String phoneField,
-                           @Value("${ai-worker.gateway.body-field:Body}") String bodyField,
-                           @Value("${ai-worker.gateway.timeout-ms:10000}") long timeoutMs,
-                           @Value("${ai-worker.gateway.max-attempts:5}") int maxAttempts,
-                           @Value("${ai-worker.gateway.retry-base-ms:2000}") long retryBaseMs,
-                           @Value("${ai-worker.gateway.retry-max-ms:300000}") long retryMaxMs) {
+    public GatewayDelivery(Environment env, GatewaySettings settings) {
         this.env = env;
-        this.url = url == null ? "" : url.strip();
-        this.path = path;
-        this.token = token == null ? "" : token;
-        this.tokenHeader = tokenHeader;
-        this.phoneField = phoneField;
-        this.bodyField = bodyField;
-        this.timeoutMs = timeoutMs;
-        this.maxAttempts = maxAttempts;
-        this.retryBaseMs = retryBaseMs;
-        this.retryMaxMs = retryMaxMs;
+        this.url = settings.url().strip();
+        this.path = settings.path();
+        this.token = settings.token();
+        this.tokenHeader = settings.tokenHeader();
+        this.phoneField = settings.phoneField();
+        this.bodyField = settings.bodyField();
+        this.timeoutMs = settings.timeoutMs();
+        this.maxAttempts = settings.maxAttempts();
+        this.retryBaseMs = settings.retryBaseMs();
+        this.retryMaxMs = settings.retryMaxMs();
         if (this.url.isEmpty()) {
             LOG.info("📭 Reply delivery is off (no WHATSAPP_GATEWAY_URL): replies are stored only");
         } else {

@@ -1,5 +1,6 @@
 package app.clivy.aiworker.intake;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -13,7 +14,6 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -31,8 +31,12 @@ public class WebhookAuthenticator {
     private final byte[] token;
     private final byte[] hmacSecret;
 
-    public WebhookAuthenticator(@Value("${ai-worker.intake.token:}") String token,
-                                @Value("${ai-worker.intake.hmac-secret:}") String hmacSecret) {
+    @Autowired
+    public WebhookAuthenticator(IntakeSettings settings) {
+        this(settings.token(), settings.hmacSecret());
+    }
+
+    WebhookAuthenticator(String token, String hmacSecret) {
         this.token = token == null || token.isEmpty() ? null : token.getBytes(StandardCharsets.UTF_8);
         this.hmacSecret = hmacSecret == null || hmacSecret.isEmpty() ? null : hmacSecret.getBytes(StandardCharsets.UTF_8);
         if (this.token == null && this.hmacSecret == null) {

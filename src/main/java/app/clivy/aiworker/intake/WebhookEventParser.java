@@ -1,5 +1,7 @@
 package app.clivy.aiworker.intake;
 
+import app.clivy.aiworker.worker.WorkerSettings;
+import app.clivy.aiworker.context.ContextSettings;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,7 +12,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,19 +31,15 @@ public class WebhookEventParser {
     private final int maxAttempts;
     private final int contextMessages;
 
-    public WebhookEventParser(@Value("${ai-worker.intake.max-body-bytes:65536}") int maxBodyBytes,
-                              @Value("${ai-worker.intake.accept-groups:false}") boolean acceptGroups,
-                              @Value("${ai-worker.intake.max-json-depth:32}") int maxDepth,
-                              @Value("${ai-worker.max-attempts:3}") int maxAttempts,
-                              @Value("${ai-worker.context.messages:10}") int contextMessages) {
+    public WebhookEventParser(IntakeSettings intake, WorkerSettings worker, ContextSettings context) {
         JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(intake.maxJsonDepth()).build())
                 .build();
         this.json = new ObjectMapper(factory);
-        this.maxBodyBytes = maxBodyBytes;
-        this.acceptGroups = acceptGroups;
-        this.maxAttempts = maxAttempts;
-        this.contextMessages = contextMessages;
+        this.maxBodyBytes = intake.maxBodyBytes();
+        this.acceptGroups = intake.acceptGroups();
+        this.maxAttempts = worker.maxAttempts();
+        this.contextMessages = context.messages();
     }
 
     /**

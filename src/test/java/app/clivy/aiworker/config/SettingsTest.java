@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import app.clivy.aiworker.context.ContextSettings;
 import app.clivy.aiworker.credits.CreditSettings;
 import app.clivy.aiworker.database.DatabaseRetrySettings;
+import app.clivy.aiworker.delivery.GatewaySettings;
 import app.clivy.aiworker.demo.DemoSettings;
+import app.clivy.aiworker.intake.IntakeSettings;
 import app.clivy.aiworker.openrouter.BreakerSettings;
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import app.clivy.aiworker.operations.AdminSettings;
@@ -22,7 +24,8 @@ class SettingsTest {
 
     @Configuration(proxyBeanMethods = false)
     @EnableConfigurationProperties({WorkerSettings.class, OpenRouterSettings.class, BreakerSettings.class, CreditSettings.class,
-            ContextSettings.class, DatabaseRetrySettings.class, AdminSettings.class, DemoSettings.class})
+            ContextSettings.class, DatabaseRetrySettings.class, AdminSettings.class, DemoSettings.class, IntakeSettings.class,
+            GatewaySettings.class})
     static class Settings {
     }
 
@@ -48,6 +51,10 @@ class SettingsTest {
             assertThat(context.getBean(DatabaseRetrySettings.class).attempts()).isEqualTo(12);
             assertThat(context.getBean(AdminSettings.class).user()).isEqualTo("admin");
             assertThat(context.getBean(DemoSettings.class).enabled()).isFalse();
+            assertThat(context.getBean(IntakeSettings.class).maxJsonDepth()).isEqualTo(32);
+            assertThat(context.getBean(IntakeSettings.class).token()).isEmpty();
+            assertThat(context.getBean(GatewaySettings.class).url()).isEmpty();
+            assertThat(context.getBean(GatewaySettings.class).breaker().openSeconds()).isEqualTo(30);
         });
     }
 
