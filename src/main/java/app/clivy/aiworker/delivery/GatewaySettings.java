@@ -16,6 +16,7 @@ import org.springframework.validation.annotation.Validated;
 public record GatewaySettings(
         @NotNull String url,
         @NotNull String token,
+        @NotBlank String type,
         @NotBlank String path,
         @NotBlank String tokenHeader,
         @NotBlank String phoneField,
@@ -26,10 +27,20 @@ public record GatewaySettings(
         @Min(1) int maxAttempts,
         @Min(1) long retryBaseMs,
         @Min(1) long retryMaxMs,
-        @Valid @NotNull Breaker breaker) {
+        @Valid @NotNull Breaker breaker,
+        @Valid @NotNull WuzapiKeys wuzapi,
+        @Valid @NotNull CloudApiKeys cloudApi) {
 
     /** The circuit breaker named "gateway". */
     public record Breaker(@Min(1) int failuresToOpen, @Min(1) long openSeconds) {
+    }
+
+    /** {@code wuzapi.hmac-key}: set = wuzapi posts must carry a valid x-hmac-signature. */
+    public record WuzapiKeys(@NotNull String hmacKey) {
+    }
+
+    /** {@code cloud-api.verify-token} (Meta's GET handshake) and {@code cloud-api.app-secret} (X-Hub-Signature-256). */
+    public record CloudApiKeys(@NotNull String verifyToken, @NotNull String appSecret) {
     }
 
     @Override
