@@ -98,10 +98,6 @@ public class GatewayDelivery {
         return "the configured gateway";
     }
 
-    public int getMaxAttempts() {
-        return maxAttempts;
-    }
-
     /** The base URL of an instance's gateway: {@code ai-worker.gateway.instances.<instance>.url}, else the default. */
     public String gatewayUrl(String instance) {
         String base = setting(instance, "url", url).strip();
