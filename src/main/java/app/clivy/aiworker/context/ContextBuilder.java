@@ -5,6 +5,7 @@ import java.util.Map;
 
 import app.clivy.aiworker.instances.InstanceSettings;
 import app.clivy.aiworker.instances.Settings;
+import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import app.clivy.aiworker.openrouter.OpenRouterUser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,7 +13,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,17 +34,14 @@ public class ContextBuilder {
     private final int messageChars;
     private final OpenRouterUser users;
 
-    public ContextBuilder(OpenRouterUser users, InstanceSettings settings,
-                          @Value("${ai-worker.openrouter.max-tokens:1024}") int maxTokens,
-                          @Value("${ai-worker.openrouter.temperature:0.7}") double temperature,
-                          @Value("${ai-worker.context.document-chars:500}") int documentChars,
-                          @Value("${ai-worker.context.message-chars:200}") int messageChars) {
+    public ContextBuilder(OpenRouterUser users, InstanceSettings settings, OpenRouterSettings openRouter,
+                          ContextSettings context) {
         this.users = users;
         this.settings = settings;
-        this.maxTokens = maxTokens;
-        this.temperature = temperature;
-        this.documentChars = documentChars;
-        this.messageChars = messageChars;
+        this.maxTokens = openRouter.maxTokens();
+        this.temperature = openRouter.temperature();
+        this.documentChars = context.documentChars();
+        this.messageChars = context.messageChars();
     }
 
     /** The customer's text of a claimed job (from its {@code input_json}). */

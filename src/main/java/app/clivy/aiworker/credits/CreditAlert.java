@@ -5,7 +5,7 @@ import java.time.Instant;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,7 +22,12 @@ public class CreditAlert {
 
     private final String url;
 
-    public CreditAlert(@Value("${ai-worker.credits.alert-url:}") String url) {
+    @Autowired
+    public CreditAlert(CreditSettings settings) {
+        this(settings.alertUrl());
+    }
+
+    CreditAlert(String url) {
         this.url = url == null ? "" : url.strip();
     }
 

@@ -1,14 +1,19 @@
 package app.clivy.aiworker.instances;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
- * {@code ai-worker.conversation.*}: the chat-level defaults an instance's own settings may replace.
+ * {@code ai-worker.conversation.*}: the chat-level defaults an instance's own settings may replace;
+ * defaults in application.yaml.
  *
  * @param quietMs        how long a chat must be quiet before its burst is answered (0 = at once)
  * @param handoffMinutes how long the AI stays out of a chat after a human agent's last message
  */
+@Validated
 @ConfigurationProperties("ai-worker.conversation")
-public record ConversationDefaults(@DefaultValue("2500") long quietMs, @DefaultValue("30") int handoffMinutes) {
+public record ConversationDefaults(@Min(0) @Max(InstanceSettingsApi.MAX_QUIET_MS) long quietMs,
+                                   @Min(0) @Max(InstanceSettingsApi.MAX_HANDOFF_MINUTES) int handoffMinutes) {
 }

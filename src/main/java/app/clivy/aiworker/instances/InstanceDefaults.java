@@ -3,13 +3,19 @@ package app.clivy.aiworker.instances;
 import java.math.BigDecimal;
 import java.util.List;
 
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
 
 /**
  * {@code ai-worker.instances.*}: the defaults of the per-instance settings that have no older key
  * of their own (the system prompt and the model default to {@code ai-worker.system-prompt} and
- * {@code ai-worker.openrouter.model}), and how long the worker keeps the table in memory.
+ * {@code ai-worker.openrouter.model}), and how long the worker keeps the table in memory; defaults
+ * in application.yaml.
  *
  * @param cacheMs          how long a read of {@code instance_settings} is used before it is read again
  *                         (a change made through this node's admin API is used at once)
@@ -17,7 +23,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param fallbackModels   the models OpenRouter tries after the primary one, in order (empty = none)
  * @param dailySpendCapUsd the most an instance may spend per UTC day (null = no cap)
  */
+@Validated
 @ConfigurationProperties("ai-worker.instances")
-public record InstanceDefaults(@DefaultValue("5000") long cacheMs, @DefaultValue("true") boolean enabled,
-                               @DefaultValue List<String> fallbackModels, BigDecimal dailySpendCapUsd) {
+public record InstanceDefaults(@Min(0) long cacheMs, boolean enabled,
+                               @NotNull @Size(max = InstanceSettingsApi.MAX_FALLBACKS)
+                               List<@Pattern(regexp = InstanceSettingsApi.MODEL_ID) String> fallbackModels,
+                               @DecimalMin("0") BigDecimal dailySpendCapUsd) {
 }

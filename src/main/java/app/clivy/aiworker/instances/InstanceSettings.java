@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import app.clivy.aiworker.openrouter.OpenRouterSettings;
+import app.clivy.aiworker.worker.WorkerSettings;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -25,7 +25,6 @@ import org.springframework.stereotype.Component;
  * is used at once ({@link #forget}), one made on another node within the cache period.
  */
 @Component("instanceSettings")
-@EnableConfigurationProperties({InstanceDefaults.class, ConversationDefaults.class})
 public class InstanceSettings {
 
     private final JdbcTemplate db;
@@ -38,13 +37,12 @@ public class InstanceSettings {
     private volatile long readAt;
 
     public InstanceSettings(JdbcTemplate db, InstanceDefaults defaults, ConversationDefaults conversation,
-                            @Value("${ai-worker.system-prompt}") String systemPrompt,
-                            @Value("${ai-worker.openrouter.model}") String model) {
+                            WorkerSettings worker, OpenRouterSettings openRouter) {
         this.db = db;
         this.defaults = defaults;
         this.conversation = conversation;
-        this.systemPrompt = systemPrompt;
-        this.model = model;
+        this.systemPrompt = worker.systemPrompt();
+        this.model = openRouter.model();
         this.sql = sql("sql/instance-settings-all.sql");
     }
 

@@ -30,7 +30,8 @@ public class InstanceSettingsApi {
     static final int MAX_HANDOFF_MINUTES = 10_080;
     static final BigDecimal MAX_CAP = new BigDecimal("1000000");
     /** An OpenRouter model id: {@code author/slug}, optionally {@code :variant}. */
-    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*");
+    static final String MODEL_ID = "[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*";
+    private static final Pattern MODEL = Pattern.compile(MODEL_ID);
     private static final Set<String> FIELDS = Set.of("system_prompt", "model", "fallback_models", "enabled",
             "quiet_ms", "handoff_minutes", "daily_spend_cap_usd");
 

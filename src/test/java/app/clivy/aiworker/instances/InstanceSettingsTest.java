@@ -46,8 +46,7 @@ import static org.awaitility.Awaitility.await;
  * stops calls and alerts once, a disabled instance is answered without a call, and a change is used
  * without a restart.
  */
-@TestPropertySource(properties = {"ai-worker.admin.user=operator", "ai-worker.admin.password=" + InstanceSettingsTest.PASSWORD,
-        "ai-worker.credits.startup-delay-ms=600000"})
+@TestPropertySource(properties = {"ai-worker.admin.user=operator", "ai-worker.admin.password=" + InstanceSettingsTest.PASSWORD})
 class InstanceSettingsTest extends WorkerTest {
 
     static final String PASSWORD = "inst-Secret-7";
