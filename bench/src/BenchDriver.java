@@ -112,6 +112,10 @@ public class BenchDriver {
     static final long runId = System.currentTimeMillis();
 
     public static void main(String[] args) throws Exception {
+        // the fake writes an answer's headers and body separately: without TCP_NODELAY, Nagle's
+        // algorithm holds the body until the client's delayed ACK, about 40 ms per call (the first
+        // run of the peer measured that, not Graphile Worker); read when the server class loads
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(MAX_SECONDS * 1000L);
