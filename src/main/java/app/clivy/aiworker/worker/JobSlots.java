@@ -22,7 +22,7 @@ public class JobSlots extends ClaimSlots {
     private final CircuitBreaker openRouter;
     private volatile long openedAtNanos = System.nanoTime();
 
-    public JobSlots(@Value("${ai-worker.concurrency:8}") int capacity, @Lazy ProducerTemplate template,
+    public JobSlots(@Value("${ai-worker.concurrency}") int capacity, @Lazy ProducerTemplate template,
                     CircuitBreaker openRouterCircuitBreaker) {
         super(capacity, template, "direct:claim-jobs", "lease_token");
         this.openRouter = openRouterCircuitBreaker;
@@ -79,6 +79,12 @@ public class JobSlots extends ClaimSlots {
     @Override
     protected boolean mayClaim() {
         return !paused.get();
+    }
+
+    /** Only with the breaker closed: half-open, the probe's one call decides first. */
+    @Override
+    protected boolean mayClaimMore() {
+        return !paused.get() && openRouter.getState() == CircuitBreaker.State.CLOSED;
     }
 
     public boolean isPaused() {

@@ -30,7 +30,7 @@ public class WorkerNode {
 
     /** The thread pool profile {@code jobPool} that runs claimed jobs ({@link JobSlots} keeps at most {@code concurrency} in flight). */
     @Bean
-    public CamelContextConfiguration jobPoolProfile(@Value("${ai-worker.concurrency:8}") int concurrency) {
+    public CamelContextConfiguration jobPoolProfile(@Value("${ai-worker.concurrency}") int concurrency) {
         return ClaimSlots.threadPool("jobPool", concurrency);
     }
 }
