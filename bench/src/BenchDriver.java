@@ -516,6 +516,13 @@ public class BenchDriver {
             sum.addAndGet(n);
             samples.incrementAndGet();
         }, 0, 20, TimeUnit.MILLISECONDS);
+        if ("1".equals(System.getenv("BENCH_NMT"))) {
+            // BENCH_WORKER_JAVA_OPTS with -XX:NativeMemoryTracking=summary: where the RSS goes with every slot busy
+            await(() -> fakeInFlight.get() >= Math.min(concurrency, SLOW_JOBS) * 9 / 10, 30);
+            Process p = new ProcessBuilder("jcmd", String.valueOf(worker.pid()), "VM.native_memory", "summary")
+                    .redirectErrorStream(true).redirectOutput(TMP.resolve("nmt-slow.txt").toFile()).start();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
         waitDone(before + SLOW_JOBS, 300);
         double seconds = (System.nanoTime() - t0) / 1e9;
         sampler.shutdownNow();
@@ -528,6 +535,14 @@ public class BenchDriver {
         r.put("slow_inflight_peak", peak.get());
         r.put("slow_inflight_avg", (double) sum.get() / Math.max(1, samples.get()));
         r.put("slow_rss_mb", peakRssMb(worker.pid()));
+    }
+
+    /** Polls {@code condition} every 10 ms for at most {@code seconds}. */
+    static void await(java.util.function.BooleanSupplier condition, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     /** The jar's default job slots: ai-worker.concurrency of application.yaml (the file the jar packs). */
