@@ -116,6 +116,9 @@ public class BenchDriver {
         // algorithm holds the body until the client's delayed ACK, about 40 ms per call (the first
         // run of the peer measured that, not Graphile Worker); read when the server class loads
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // and it keeps at most 200 idle connections by default, closing the others under the
+        // client's feet: a worker with 512 slots then reuses closed connections (NoHttpResponse)
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "4096");
         Thread watchdog = new Thread(() -> {
             try {
                 Thread.sleep(MAX_SECONDS * 1000L);
@@ -182,8 +185,8 @@ public class BenchDriver {
             log("restarting from the packed jar (java -jar, no JVM options, AI_WORKER_CONCURRENCY=" + INFLIGHT_CONCURRENCY + ")");
             r.put("ready_packed_s", startWorker(fakePort, true, INFLIGHT_CONCURRENCY, "worker-packed.log",
                     new Launch(JAR, List.of(), "pgdata", false)));
+            drainPhase(r, "drain_packed"); // also the warm-up of the in-flight phase (a fresh JVM's compiler)
             inflightPhase(r);
-            drainPhase(r, "drain_packed");
             r.put("rss_packed_mb", peakRssMb(worker.pid()));
             r.put("fake_calls", fakeCalls.get());
             stopWorker();
@@ -638,7 +641,7 @@ public class BenchDriver {
         rows.add(row("CPU per job (worker JVM, end to end)", f2(d(r, "cpu_ms_per_job")) + " ms", "", "<= 3 ms", verdict(d(r, "cpu_ms_per_job") <= 3)));
         rows.add(row("peak RSS (VmHWM, worker JVM)", f(d(r, "rss_peak_mb")) + " MB", "recommended options, whole run", "<= 400 MB",
                 verdict(d(r, "rss_peak_mb") <= 400)));
-        rows.add(row("peak RSS, java -jar, no options", f(d(r, "rss_packed_mb")) + " MB", "packed jar, after in flight + drain", "<= 400 MB",
+        rows.add(row("peak RSS, java -jar, no options", f(d(r, "rss_packed_mb")) + " MB", "packed jar, after a drain and in flight", "<= 400 MB",
                 verdict(d(r, "rss_packed_mb") <= 400)));
         rows.add(row("time to ready (restart)", f2(d(r, "ready_s")) + " s", "first start, new database: " + f2(d(r, "ready_cold_s")) + " s",
                 "<= 8 s", verdict(d(r, "ready_s") <= 8)));
