@@ -43,7 +43,7 @@ class DeploymentFilesTest {
     @Test
     void composeRunsPostgres17AndTwoWorkerNodes() {
         Map<String, Object> services = map(compose(), "services");
-        assertThat(services).containsOnlyKeys("postgres", "worker-1", "worker-2");
+        assertThat(services).containsOnlyKeys("postgres", "worker-1", "worker-2", "prometheus", "grafana");
 
         Map<String, Object> postgres = map(services, "postgres");
         assertThat(postgres.get("image")).isEqualTo("postgres:17");
@@ -93,6 +93,91 @@ class DeploymentFilesTest {
             Duration grace = composeDuration(String.valueOf(map(services, name).get("stop_grace_period")));
             assertThat(grace).as(name + " stop_grace_period").isGreaterThan(shutdownTimeout());
         }
+    }
+
+    // --- monitoring: Prometheus and Grafana in the compose file ---
+
+    @Test
+    void composePrometheusScrapesEveryWorkerAndLoadsTheAlertRules() {
+        Map<String, Object> services = map(compose(), "services");
+        Map<String, String> mounts = bindMounts(map(services, "prometheus"));
+        Map<String, Object> config = loadYaml(DOCKER.resolve(mounts.get("/etc/prometheus/prometheus.yml")));
+
+        // the rule files it loads are the mounted alerts.yml
+        List<Object> ruleFiles = list(config, "rule_files");
+        assertThat(ruleFiles).isNotEmpty();
+        for (Object ruleFile : ruleFiles) {
+            assertThat(mounts).as("rule file " + ruleFile + " is mounted").containsKey(String.valueOf(ruleFile));
+        }
+        assertThat(mounts.get(String.valueOf(ruleFiles.get(0)))).isEqualTo("./prometheus/alerts.yml");
+
+        // one job, named as the alert rules expect, over every worker's /actuator/prometheus
+        List<Object> scrapes = list(config, "scrape_configs");
+        assertThat(scrapes).hasSize(1);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> job = (Map<String, Object>) scrapes.get(0);
+        assertThat(job.get("job_name")).isEqualTo("clivy-ai-worker");
+        assertThat(read(DOCKER.resolve("prometheus/alerts.yml"))).contains("up{job=\"clivy-ai-worker\"}");
+        assertThat(job.get("metrics_path")).isEqualTo(actuatorBase() + "/prometheus");
+        Set<Object> targets = new LinkedHashSet<>();
+        for (Object staticConfig : list(job, "static_configs")) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> entry = (Map<String, Object>) staticConfig;
+            targets.addAll(list(entry, "targets"));
+        }
+        Set<String> workers = new LinkedHashSet<>();
+        for (String name : services.keySet()) {
+            if (name.startsWith("worker-")) {
+                workers.add(map(services, name).get("hostname") + ":" + serverPort());
+            }
+        }
+        assertThat(targets).as("scrape targets").containsExactlyInAnyOrderElementsOf(workers);
+    }
+
+    @Test
+    void composeGrafanaProvisionsThePrometheusDatasourceAndTheDashboard() {
+        Map<String, Object> services = map(compose(), "services");
+        Map<String, Object> grafana = map(services, "grafana");
+        Map<String, String> mounts = bindMounts(grafana);
+        Path provisioning = DOCKER.resolve(mounts.get("/etc/grafana/provisioning"));
+
+        Map<String, Object> datasources = loadYaml(provisioning.resolve("datasources/prometheus.yml"));
+        Map<String, Object> datasource = map(list(datasources, "datasources"), 0);
+        assertThat(datasource.get("type")).isEqualTo("prometheus");
+        assertThat(datasource.get("url")).as("the compose file's prometheus service")
+                .isEqualTo("http://prometheus:" + String.valueOf(list(map(services, "prometheus"), "ports").get(0)).replaceAll(".*:", ""));
+
+        Map<String, Object> providers = loadYaml(provisioning.resolve("dashboards/clivy-ai-worker.yml"));
+        String dashboardsPath = String.valueOf(map(map(list(providers, "providers"), 0), "options").get("path"));
+        assertThat(mounts).as("the provider's folder is mounted").containsKey(dashboardsPath);
+        Path dashboards = DOCKER.resolve(mounts.get(dashboardsPath));
+        String home = String.valueOf(map(grafana, "environment").get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"));
+        assertThat(home).startsWith(dashboardsPath + "/");
+        assertThat(dashboards.resolve(home.substring(dashboardsPath.length() + 1))).exists();
+
+        // every panel of the dashboard queries the provisioned datasource
+        String dashboard = read(dashboards.resolve("clivy-ai-worker.json"));
+        Matcher uid = Pattern.compile("\"datasource\"\\s*:\\s*\\{[^}]*\"uid\"\\s*:\\s*\"([^\"]+)\"").matcher(dashboard);
+        Set<String> uids = new LinkedHashSet<>();
+        while (uid.find()) {
+            uids.add(uid.group(1));
+        }
+        assertThat(uids).containsExactly(String.valueOf(datasource.get("uid")));
+    }
+
+    /** A service's bind mounts, container path -> source (relative to docker/); named volumes left out. */
+    private static Map<String, String> bindMounts(Map<String, Object> service) {
+        Map<String, String> mounts = new LinkedHashMap<>();
+        for (Object volume : list(service, "volumes")) {
+            String[] parts = String.valueOf(volume).split(":");
+            if (parts[0].startsWith(".")) {
+                assertThat(parts).as("read-only mount " + volume).hasSize(3);
+                assertThat(parts[2]).isEqualTo("ro");
+                assertThat(DOCKER.resolve(parts[0])).as(volume.toString()).exists();
+                mounts.put(parts[1], parts[0]);
+            }
+        }
+        return mounts;
     }
 
     // --- .env.example ---
@@ -256,7 +341,11 @@ class DeploymentFilesTest {
 
     private static String actuatorPath(String probe) {
         assertThat(property("management.endpoint.health.probes.enabled")).isEqualTo(true);
-        return withDefault(property("management.endpoints.web.base-path"), "/actuator") + "/health/" + probe;
+        return actuatorBase() + "/health/" + probe;
+    }
+
+    private static String actuatorBase() {
+        return withDefault(property("management.endpoints.web.base-path"), "/actuator");
     }
 
     /** A key of application.yaml, nested or dotted ({@code a.b.c} or {@code a: {b.c: ...}}). */
