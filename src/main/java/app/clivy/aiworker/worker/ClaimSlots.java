@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * units in flight. A claim reserves slots first and claims no more units than it holds, so claimed
  * work never waits in a queue where its lease would run out. A claim that came back full claims
  * again at once while slots are free; when a unit finishes and work may be waiting (a full claim
- * left no slot free, or a wake-up found none), the freed slot triggers the next claim at once. The slots also know the lease tokens of the claims in flight, so this process
- * can hand back exactly its own claims.
+ * left no slot free, or a wake-up found none), the freed slot triggers the next claim at once. The
+ * slots also know the lease tokens of the claims in flight, so this process can hand back exactly
+ * its own claims.
  */
 public class ClaimSlots {
 
