@@ -20,4 +20,5 @@ UPDATE messages m
                  ORDER BY c.delivery_run_at, c.id
                  LIMIT :#slots
                    FOR UPDATE SKIP LOCKED)
-RETURNING m.id, m.instance, m.chat, m.body, m.delivery_attempts, m.delivery_lease_token
+RETURNING m.id, m.instance, m.chat, m.body, m.delivery_attempts, m.delivery_lease_token,
+          m.gateway, m.gateway_account, m.reply_to

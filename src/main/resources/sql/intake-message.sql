@@ -1,8 +1,10 @@
 -- Store an inbound message and its job in one statement (so in one transaction).
 -- A gateway message id seen before inserts nothing and returns the existing job (created = false).
 WITH inbound AS (
-    INSERT INTO messages (instance, chat, direction, gateway_message_id, sender, push_name, body)
-    VALUES (:#instance, :#chat, 'in', :#gatewayMessageId, :#sender, :#pushName, :#text)
+    INSERT INTO messages (instance, chat, direction, gateway_message_id, sender, push_name, body,
+                          gateway, gateway_account, reply_to, sent_at)
+    VALUES (:#instance, :#chat, 'in', :#gatewayMessageId, :#sender, :#pushName, :#text,
+            :#gateway, :#gatewayAccount, :#replyTo, CAST(:#sentAt AS timestamptz))
     ON CONFLICT (instance, gateway_message_id) DO NOTHING
     RETURNING id, instance, chat
 ), job AS (

@@ -105,7 +105,9 @@ class PgBouncerTest {
                 "--ai-worker.node-id=pooled-" + database,
                 "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(),
                 "--ai-worker.openrouter.api-key=sk-or-v1-pooler-test", "--ai-worker.credits.startup-delay-ms=3600000",
-                "--ai-worker.gateway.url=" + FakeGateway.baseUrl(), "--ai-worker.gateway.token=" + FakeGateway.TOKEN));
+                "--ai-worker.gateway.url=" + FakeGateway.baseUrl(), "--ai-worker.gateway.token=" + FakeGateway.TOKEN,
+                // the fake speaks wuzapi's send API: every reply in its dialect, whatever posted the message
+                "--ai-worker.gateway.type=wuzapi"));
         args.addAll(more);
         ConfigurableApplicationContext node = new SpringApplicationBuilder(AiWorkerApplication.class)
                 .listeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) prepared -> logs.reattach())

@@ -60,15 +60,25 @@ class WebhookEdgeTest extends BundleTest {
     }
 
     @Test
-    void aFormPostAndPlainTextGet415AsJson() {
-        for (String type : new String[] {"application/x-www-form-urlencoded", "text/plain", "text/plain; charset=utf-8",
+    void plainTextAndOtherTypesGet415AsJson() {
+        for (String type : new String[] {"text/plain", "text/plain; charset=utf-8",
                 "application/xml", "multipart/form-data; boundary=x", "not a media type"}) {
-            String body = type.startsWith("application/x-www-form") ? "event=Message&instanceName=" + instance : event("f-" + type.hashCode());
-            HttpResponse<String> res = post(type, HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> res = post(type, HttpRequest.BodyPublishers.ofString(event("f-" + type.hashCode())));
             assertThat(res.statusCode()).as(type + ": " + res.body()).isEqualTo(415);
             assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
-            assertThat(res.body()).isEqualTo("{\"error\":\"unsupported_media_type\",\"message\":\"Content-Type must be application/json\"}");
+            assertThat(res.body()).isEqualTo("{\"error\":\"unsupported_media_type\",\"message\":"
+                    + "\"Content-Type must be application/json or application/x-www-form-urlencoded\"}");
         }
+        assertThat(stored()).isZero();
+    }
+
+    /** The form type is taken for wuzapi's form post (gateways/WuzapiGatewayTest); a form without its jsonData is a 400. */
+    @Test
+    void aFormPostWithoutJsonDataIs400() {
+        HttpResponse<String> res = post("application/x-www-form-urlencoded",
+                HttpRequest.BodyPublishers.ofString("event=Message&instanceName=" + instance));
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(400);
+        assertThat(res.body()).contains("form post without a jsonData field");
         assertThat(stored()).isZero();
     }
 

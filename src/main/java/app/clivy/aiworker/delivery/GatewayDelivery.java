@@ -2,75 +2,76 @@ package app.clivy.aiworker.delivery;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import app.clivy.aiworker.gateway.GatewayReply;
+import app.clivy.aiworker.gateway.Gateways;
+import app.clivy.aiworker.gateway.SendRequest;
+import app.clivy.aiworker.gateway.WhatsAppGateway;
+import app.clivy.aiworker.gateway.Wuzapi;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.core.ResolvableType;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
 /**
  * The Java side of routes/09-deliver.camel.yaml: {@link #prepare} builds the gateway request of
- * one claimed reply (URL per instance, JSON body, the token header: the token stays in Java, out of
- * route definitions and logs); {@link #read} reads the answer (the gateway's message id, or a typed
- * failure); {@link #describe} names a failure and its backoff for the outcome routes.
+ * one claimed reply in its gateway's dialect (URL and credential per instance; the dialect is the
+ * instance's {@code type}, or with {@code auto} the gateway the message came through, see
+ * {@link #dialect}; the credential stays in Java, out of route definitions and logs); {@link #read}
+ * reads the answer (the gateway's message id, or a typed failure); {@link #describe} names a
+ * failure and its backoff for the outcome routes.
  */
 @Component("gatewayDelivery")
 public class GatewayDelivery {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayDelivery.class);
-    /** Where whatsmeow-style gateways put the id of the message they sent, most specific first. */
-    private static final String[][] ID_PATHS = {
-            {"data", "Id"}, {"data", "id"}, {"data", "ID"}, {"data", "MessageID"}, {"data", "messageId"},
-            {"Id"}, {"id"}, {"ID"}, {"MessageID"}, {"messageId"}};
+    /** {@code ai-worker.gateway.type}: the dialect follows the message's gateway. */
+    public static final String AUTO = "auto";
 
     private final ObjectMapper json = new ObjectMapper();
     private final Environment env;
+    private final Gateways gateways;
     private final String url;
-    private final String path;
     private final String token;
-    private final String tokenHeader;
-    private final String phoneField;
-    private final String bodyField;
+    private final String type;
     private final long timeoutMs;
     private final int maxAttempts;
     private final long retryBaseMs;
     private final long retryMaxMs;
 
-    public GatewayDelivery(Environment env,
-                           @Value("${ai-worker.gateway.url:}") String url,
-                           @Value("${ai-worker.gateway.path:/chat/send/text}") String path,
-                           @Value("${ai-worker.gateway.token:}") String token,
-                           @Value("${ai-worker.gateway.token-header:Token}") String tokenHeader,
-                           @Value("${ai-worker.gateway.phone-field:Phone}") String phoneField,
-                           @Value("${ai-worker.gateway.body-field:Body}") String bodyField,
-                           @Value("${ai-worker.gateway.timeout-ms:10000}") long timeoutMs,
-                           @Value("${ai-worker.gateway.max-attempts:5}") int maxAttempts,
-                           @Value("${ai-worker.gateway.retry-base-ms:2000}") long retryBaseMs,
-                           @Value("${ai-worker.gateway.retry-max-ms:300000}") long retryMaxMs) {
+    public GatewayDelivery(Environment env, Gateways gateways, GatewaySettings settings) {
         this.env = env;
-        this.url = url == null ? "" : url.strip();
-        this.path = path;
-        this.token = token == null ? "" : token;
-        this.tokenHeader = tokenHeader;
-        this.phoneField = phoneField;
-        this.bodyField = bodyField;
-        this.timeoutMs = timeoutMs;
-        this.maxAttempts = maxAttempts;
-        this.retryBaseMs = retryBaseMs;
-        this.retryMaxMs = retryMaxMs;
+        this.gateways = gateways;
+        this.url = settings.url().strip();
+        this.token = settings.token();
+        this.type = settings.type().isBlank() ? AUTO : settings.type().strip();
+        checkType(this.type, "ai-worker.gateway.type");
+        // a mistyped instance type stops the start, not each of its replies later
+        Bindable<Map<String, Map<String, String>>> instances = Bindable.of(ResolvableType.forClassWithGenerics(Map.class,
+                ResolvableType.forClass(String.class), ResolvableType.forClassWithGenerics(Map.class, String.class, String.class)));
+        Binder.get(env).bind("ai-worker.gateway.instances", instances).orElse(Map.of()).forEach((instance, instanceSettings) -> {
+            String own = instanceSettings.get("type");
+            if (own != null && !own.isBlank()) {
+                checkType(own.strip(), "ai-worker.gateway.instances." + instance + ".type");
+            }
+        });
+        this.timeoutMs = settings.timeoutMs();
+        this.maxAttempts = settings.maxAttempts();
+        this.retryBaseMs = settings.retryBaseMs();
+        this.retryMaxMs = settings.retryMaxMs();
         if (this.url.isEmpty()) {
             LOG.info("📭 Reply delivery is off (no WHATSAPP_GATEWAY_URL): replies are stored only");
         } else {
             // scheme, host and port only: the path, the query or the user part of the URL may carry a token
-            LOG.info("📬 Reply delivery is on: replies are posted to {}", origin(this.url));
+            LOG.info("📬 Reply delivery is on: replies are posted to {} (gateway type {})", origin(this.url), this.type);
         }
     }
 
@@ -97,53 +98,63 @@ public class GatewayDelivery {
         return "the configured gateway";
     }
 
-    public int getMaxAttempts() {
-        return maxAttempts;
-    }
-
-    /** The gateway of an instance: {@code ai-worker.gateway.instances.<instance>.url}, else the default. */
+    /** The base URL of an instance's gateway: {@code ai-worker.gateway.instances.<instance>.url}, else the default. */
     public String gatewayUrl(String instance) {
-        String own = env.getProperty("ai-worker.gateway.instances." + instance + ".url", "");
-        String base = own.isBlank() ? url : own.strip();
-        return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path;
-    }
-
-    /** The WhatsApp number of a chat JID: {@code 628123@s.whatsapp.net} is {@code 628123}. */
-    public static String phone(String chat) {
-        int at = chat.indexOf('@');
-        return at < 0 ? chat : chat.substring(0, at);
+        String base = setting(instance, "url", url).strip();
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
     /**
-     * Sets the body and the headers for the reply in variable {@code reply}, the gateway's URL in the
-     * header {@code CamelHttpUri}: the route's endpoint stays {@code http://whatsapp-gateway}, so the
-     * URL (which may carry a token) is in no endpoint name (JMX, Hawtio) and no route definition.
+     * The dialect of a reply: the instance's {@code type} ({@code ai-worker.gateway.instances.<i>.type},
+     * else {@code ai-worker.gateway.type}); with {@code auto} the gateway the message came through;
+     * when that is unknown (rows stored before gateways were told apart), wuzapi's dialect with the
+     * {@code path / token-header / phone-field / body-field} settings, as before.
      */
-    public void prepare(Exchange exchange) throws JsonProcessingException {
+    public WhatsAppGateway dialect(String instance, String messageGateway) {
+        String own = setting(instance, "type", type).strip();
+        if (!AUTO.equals(own)) {
+            return gateways.named(own);
+        }
+        WhatsAppGateway origin = gateways.named(messageGateway);
+        return origin != null ? origin : gateways.named(Wuzapi.NAME);
+    }
+
+    /**
+     * Sets the body and the headers for the reply in variable {@code reply} in its gateway's dialect,
+     * the gateway's URL in the header {@code CamelHttpUri}: the route's endpoint stays
+     * {@code http://whatsapp-gateway}, so the URL (which may carry a token) is in no endpoint name
+     * (JMX, Hawtio) and no route definition. Variables {@code gatewayDialect} and
+     * {@code gatewayAuthHeaders} are for {@link #read}.
+     */
+    public void prepare(Exchange exchange) {
         @SuppressWarnings("unchecked")
-        Map<String, Object> reply = exchange.getVariable("reply", Map.class);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put(phoneField, phone(String.valueOf(reply.get("chat"))));
-        body.put(bodyField, String.valueOf(reply.get("body")));
+        Map<String, Object> row = exchange.getVariable("reply", Map.class);
+        String instance = String.valueOf(row.get("instance"));
+        WhatsAppGateway dialect = dialect(instance, (String) row.get("gateway"));
+        SendRequest request = dialect.request(GatewayReply.of(row, setting(instance, "token", token)));
         var message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        if (!token.isEmpty()) {
-            message.setHeader(tokenHeader, token);
-        }
-        message.setBody(json.writeValueAsString(body));
-        message.setHeader(Exchange.HTTP_URI, gatewayUrl(String.valueOf(reply.get("instance"))));
+        request.headers().forEach(message::setHeader);
+        message.setBody(request.body());
+        message.setHeader(Exchange.HTTP_URI, gatewayUrl(instance) + request.path());
+        exchange.setVariable("gatewayDialect", dialect.name());
+        exchange.setVariable("gatewayAuthHeaders", List.copyOf(request.headers().keySet()));
     }
 
     /** Reads the gateway's answer: sets {@code gatewayReplyId} on 2xx, else throws the failure's type. */
     public void read(Exchange exchange) {
         var message = exchange.getMessage();
-        message.removeHeader(tokenHeader);
+        @SuppressWarnings("unchecked")
+        List<String> authHeaders = exchange.getVariable("gatewayAuthHeaders", List.class);
+        if (authHeaders != null) {
+            authHeaders.forEach(message::removeHeader);
+        }
         message.removeHeader(Exchange.HTTP_URI);
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = message.getBody(String.class);
         if (status >= 200 && status < 300) {
-            exchange.setVariable("gatewayReplyId", replyId(body));
+            exchange.setVariable("gatewayReplyId", replyId(gateways.named(exchange.getVariable("gatewayDialect", String.class)), body));
             return;
         }
         String reason = "gateway answered " + status + (body == null || body.isBlank() ? "" : ": " + shorten(body));
@@ -190,25 +201,27 @@ public class GatewayDelivery {
         return delay / 2 + ThreadLocalRandom.current().nextLong(delay / 2 + 1);
     }
 
-    private String replyId(String body) {
-        if (body == null || body.isBlank()) {
+    private String replyId(WhatsAppGateway dialect, String body) {
+        if (body == null || body.isBlank() || dialect == null) {
             return null;
         }
         try {
-            JsonNode answer = json.readTree(body);
-            for (String[] path : ID_PATHS) {
-                JsonNode node = answer;
-                for (String field : path) {
-                    node = node.path(field);
-                }
-                if (node.isValueNode() && !node.asText().isEmpty()) {
-                    return node.asText();
-                }
-            }
+            return dialect.messageId(json.readTree(body));
         } catch (IOException e) {
             LOG.debug("Gateway answer is not JSON: {}", shorten(body));
+            return null;
         }
-        return null;
+    }
+
+    private String setting(String instance, String key, String fallback) {
+        String own = env.getProperty("ai-worker.gateway.instances." + instance + "." + key, "");
+        return own.isBlank() ? fallback : own;
+    }
+
+    private void checkType(String name, String setting) {
+        if (!AUTO.equals(name) && gateways.named(name) == null) {
+            throw new IllegalStateException(setting + " = " + name + " is not one of auto, " + String.join(", ", gateways.names()));
+        }
     }
 
     private static long retryAfterSeconds(String header) {

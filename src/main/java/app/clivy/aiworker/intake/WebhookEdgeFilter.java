@@ -22,7 +22,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.InvalidMediaTypeException;
@@ -51,10 +50,12 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
     /**
      * The one list of request content types the webhook takes (parameters such as {@code charset}
      * are allowed). A request without a {@code Content-Type} is read as JSON. The body reaches the
-     * route as the bytes read here: a form type added to this list is parsed from those bytes, since
-     * the server's own form parsing ({@code getParameter}) finds the stream already read.
+     * route as the bytes read here: a form type in this list is parsed from those bytes, since
+     * the server's own form parsing ({@code getParameter}) finds the stream already read. The form
+     * type is wuzapi's default webhook ({@code jsonData=...}, see {@link WebhookFormBody}).
      */
-    public static final List<MediaType> ACCEPTED_CONTENT_TYPES = List.of(MediaType.APPLICATION_JSON);
+    public static final List<MediaType> ACCEPTED_CONTENT_TYPES = List.of(MediaType.APPLICATION_JSON,
+            MediaType.APPLICATION_FORM_URLENCODED);
 
     static final String PATH = "/webhook/";
 
@@ -62,10 +63,9 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
     private final int maxBodyBytes;
     private final ObjectProvider<JobMetrics> metrics;
 
-    public WebhookEdgeFilter(IntakeGate gate, @Value("${ai-worker.intake.max-body-bytes:65536}") int maxBodyBytes,
-                             ObjectProvider<JobMetrics> metrics) {
+    public WebhookEdgeFilter(IntakeGate gate, IntakeSettings settings, ObjectProvider<JobMetrics> metrics) {
         this.gate = gate;
-        this.maxBodyBytes = maxBodyBytes;
+        this.maxBodyBytes = settings.maxBodyBytes();
         this.metrics = metrics;
     }
 

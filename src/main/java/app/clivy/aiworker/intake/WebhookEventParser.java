@@ -1,55 +1,74 @@
 package app.clivy.aiworker.intake;
 
 import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
+import app.clivy.aiworker.context.ContextSettings;
+import app.clivy.aiworker.gateway.Gateways;
+import app.clivy.aiworker.gateway.InboundMessage;
+import app.clivy.aiworker.gateway.WhatsAppGateway;
+import app.clivy.aiworker.worker.WorkerSettings;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.springframework.beans.factory.annotation.Value;
+import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads a gateway event ({@code {"event":"Message","instanceName":..,"data":{"Info":..,"Message":..}}})
- * into the row values the intake route stores, or says why it is ignored, or rejects it with a
- * {@link WebhookRejectedException} that names the problem.
+ * Reads a webhook post into the row values the intake route stores, one per message, or says why
+ * a message is ignored, or rejects the post with a {@link WebhookRejectedException} that names the
+ * problem. Which gateway posted it: the path ({@code /webhook/ai/{gateway}}) when given, else the
+ * shape ({@link Gateways#recognise}); each gateway's own fields are read by its
+ * {@link WhatsAppGateway} bean. A form post ({@code application/x-www-form-urlencoded}, wuzapi's
+ * default) carries the event as JSON in its {@code jsonData} field.
  */
 @Component("webhookEventParser")
 public class WebhookEventParser {
 
-    /** Message kinds whose caption is the customer's text. */
-    private static final String[] CAPTIONED = {"imageMessage", "videoMessage", "documentMessage"};
+    private static final String WEBHOOK_PATH = "/webhook/ai";
 
     private final ObjectMapper json;
+    private final Gateways gateways;
     private final int maxBodyBytes;
     private final boolean acceptGroups;
     private final int maxAttempts;
     private final int contextMessages;
 
-    public WebhookEventParser(@Value("${ai-worker.intake.max-body-bytes:65536}") int maxBodyBytes,
-                              @Value("${ai-worker.intake.accept-groups:false}") boolean acceptGroups,
-                              @Value("${ai-worker.intake.max-json-depth:32}") int maxDepth,
-                              @Value("${ai-worker.max-attempts:3}") int maxAttempts,
-                              @Value("${ai-worker.context.messages:10}") int contextMessages) {
+    public WebhookEventParser(Gateways gateways, IntakeSettings intake, WorkerSettings worker, ContextSettings context) {
         JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(intake.maxJsonDepth()).build())
                 .build();
         this.json = new ObjectMapper(factory);
-        this.maxBodyBytes = maxBodyBytes;
-        this.acceptGroups = acceptGroups;
-        this.maxAttempts = maxAttempts;
-        this.contextMessages = contextMessages;
+        this.gateways = gateways;
+        this.maxBodyBytes = intake.maxBodyBytes();
+        this.acceptGroups = intake.acceptGroups();
+        this.maxAttempts = worker.maxAttempts();
+        this.contextMessages = context.messages();
     }
 
     /**
-     * @return the values to store (keys match the named parameters of sql/intake-message.sql), or
-     *         a map holding only {@code ignoredReason} when the event is not a customer's text
+     * The route's step: body = the list of messages of the post, each the values to store (keys
+     * match the named parameters of sql/intake-message.sql) or a map holding only
+     * {@code ignoredReason}; variable {@code gateway} = the gateway's name.
      */
-    public Map<String, Object> parse(byte[] body) {
+    public void parse(Exchange exchange) {
+        var message = exchange.getMessage();
+        WhatsAppGateway forced = forcedGateway(message.getHeader(Exchange.HTTP_URI, String.class));
+        List<Map<String, Object>> rows = read(message.getBody(byte[].class),
+                message.getHeader(Exchange.CONTENT_TYPE, String.class), forced, exchange);
+        message.setBody(rows);
+    }
+
+    List<Map<String, Object>> read(byte[] body, String contentType, WhatsAppGateway forced, Exchange exchange) {
         if (body == null || body.length == 0) {
             throw WebhookRejectedException.badRequest("request body is empty; expected a JSON gateway event");
         }
@@ -57,9 +76,22 @@ public class WebhookEventParser {
             throw new WebhookRejectedException(413, "payload_too_large",
                     "request body is " + body.length + " bytes; the limit is " + maxBodyBytes);
         }
+        Map<String, String> fields = Map.of();
+        byte[] event = body;
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+            fields = formFields(body);
+            String jsonData = fields.get("jsonData");
+            if (jsonData == null || jsonData.isBlank()) {
+                throw WebhookRejectedException.badRequest("form post without a jsonData field");
+            }
+            event = jsonData.getBytes(StandardCharsets.UTF_8);
+            if (forced == null) {
+                forced = gateways.named(app.clivy.aiworker.gateway.Wuzapi.NAME);
+            }
+        }
         JsonNode root;
         try {
-            root = json.readTree(body);
+            root = json.readTree(event);
         } catch (JsonProcessingException e) {
             throw WebhookRejectedException.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -68,151 +100,103 @@ public class WebhookEventParser {
         if (root == null || !root.isObject()) {
             throw WebhookRejectedException.badRequest("body must be a JSON object");
         }
-        String event = text(root, "event", "event", true);
-        if (!"Message".equals(event)) {
-            return ignored("event " + event + " is not a Message");
+        WhatsAppGateway gateway = forced != null ? forced : gateways.recognise(root);
+        exchange.setVariable("gateway", gateway.name());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (InboundMessage m : gateway.read(root, fields)) {
+            rows.add(row(m));
         }
-        String instance = text(root, "instanceName", "instanceName", true);
-        JsonNode data = object(root, "data", "data");
-        JsonNode info = object(data, "Info", "data.Info");
-        JsonNode message = object(data, "Message", "data.Message");
-        String id = text(info, "ID", "data.Info.ID", true);
-        String sender = text(info, "Sender", "data.Info.Sender", true);
-        String chat = text(info, "Chat", "data.Info.Chat", false);
-        String pushName = text(info, "PushName", "data.Info.PushName", false);
-        boolean fromMe = flag(info, "IsFromMe", "data.Info.IsFromMe");
-        boolean group = flag(info, "IsGroup", "data.Info.IsGroup");
-        if (chat == null || chat.isBlank()) {
-            chat = sender;
+        return rows;
+    }
+
+    private Map<String, Object> row(InboundMessage m) {
+        if (m.isIgnored()) {
+            return ignored(m.ignoredReason());
         }
-        if (fromMe) {
+        if (m.fromMe()) {
             return ignored("message sent by this account (IsFromMe)");
         }
-        if ((group || chat.endsWith("@g.us")) && !acceptGroups) {
+        if (m.group() && !acceptGroups) {
             return ignored("group chats are not answered (ai-worker.intake.accept-groups=false)");
         }
-        String text = customerText(message);
-        if (text == null || text.isBlank()) {
+        if (m.text() == null || m.text().isBlank()) {
             return ignored("message has no text or caption");
         }
-
         ObjectNode input = json.createObjectNode();
-        input.put("instance", instance);
-        input.put("chat", chat);
-        input.put("sender", sender);
-        input.put("push_name", pushName);
-        input.put("message_id", id);
-        input.put("text", text);
+        input.put("instance", m.instance());
+        input.put("chat", m.chat());
+        input.put("sender", m.sender());
+        input.put("push_name", m.pushName());
+        input.put("message_id", m.messageId());
+        input.put("text", m.text());
+        input.put("gateway", m.gateway());
+        input.put("timestamp", m.timestamp());
 
         Map<String, Object> row = new HashMap<>();
-        row.put("instance", instance);
-        row.put("chat", chat);
-        row.put("gatewayMessageId", id);
-        row.put("sender", sender);
-        row.put("pushName", pushName);
-        row.put("text", text);
+        row.put("instance", m.instance());
+        row.put("chat", m.chat());
+        row.put("gatewayMessageId", m.messageId());
+        row.put("sender", m.sender());
+        row.put("pushName", m.pushName());
+        row.put("text", m.text());
+        row.put("gateway", m.gateway());
+        row.put("gatewayAccount", m.account());
+        row.put("replyTo", m.replyTo());
+        row.put("sentAt", m.timestamp());
         row.put("maxAttempts", maxAttempts);
         row.put("contextMessages", contextMessages);
         row.put("inputJson", input.toString());
         return row;
     }
 
-    private static String customerText(JsonNode message) {
-        String conversation = text(message, "conversation", "data.Message.conversation", false);
-        if (conversation != null && !conversation.isBlank()) {
-            return conversation;
+    /** {@code /webhook/ai/{gateway}} names the gateway; {@code /webhook/ai} leaves it to the shape. */
+    private WhatsAppGateway forcedGateway(String uri) {
+        if (uri == null) {
+            return null;
         }
-        JsonNode extended = message.get("extendedTextMessage");
-        if (extended != null && !extended.isNull()) {
-            if (!extended.isObject()) {
-                throw WebhookRejectedException.badRequest("data.Message.extendedTextMessage must be an object");
+        int at = uri.indexOf(WEBHOOK_PATH);
+        String rest = at < 0 ? "" : uri.substring(at + WEBHOOK_PATH.length());
+        int query = rest.indexOf('?');
+        rest = query < 0 ? rest : rest.substring(0, query);
+        if (rest.isEmpty() || rest.equals("/")) {
+            return null;
+        }
+        String name = rest.substring(1).split("/")[0];
+        WhatsAppGateway gateway = gateways.named(name);
+        if (gateway == null) {
+            throw new WebhookRejectedException(404, "unknown_gateway",
+                    "no gateway named " + shorten(name) + "; the webhook paths are /webhook/ai and /webhook/ai/{"
+                            + String.join("|", gateways.names()) + "}");
+        }
+        return gateway;
+    }
+
+    private static Map<String, String> formFields(byte[] body) {
+        Map<String, String> fields = new HashMap<>();
+        for (String pair : new String(body, StandardCharsets.UTF_8).split("&")) {
+            if (pair.isEmpty()) {
+                continue;
             }
-            String t = text(extended, "text", "data.Message.extendedTextMessage.text", false);
-            if (t != null && !t.isBlank()) {
-                return t;
+            int eq = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                fields.putIfAbsent(name, value);
+            } catch (IllegalArgumentException e) {
+                throw WebhookRejectedException.badRequest("form body is not valid URL encoding");
             }
         }
-        for (String kind : CAPTIONED) {
-            JsonNode media = message.get(kind);
-            if (media != null && !media.isNull()) {
-                if (!media.isObject()) {
-                    throw WebhookRejectedException.badRequest("data.Message." + kind + " must be an object");
-                }
-                String caption = text(media, "caption", "data.Message." + kind + ".caption", false);
-                if (caption != null && !caption.isBlank()) {
-                    return caption;
-                }
-            }
-        }
-        return null;
+        return fields;
+    }
+
+    private static String shorten(String s) {
+        String safe = s.replaceAll("[^A-Za-z0-9._-]", "?");
+        return safe.length() > 40 ? safe.substring(0, 40) + "..." : safe;
     }
 
     private static Map<String, Object> ignored(String reason) {
         Map<String, Object> result = new HashMap<>();
         result.put("ignoredReason", reason);
         return result;
-    }
-
-    private static JsonNode object(JsonNode parent, String field, String path) {
-        JsonNode node = parent.get(field);
-        if (node == null || node.isNull()) {
-            throw WebhookRejectedException.badRequest(path + " is missing");
-        }
-        if (!node.isObject()) {
-            throw WebhookRejectedException.badRequest(path + " must be an object");
-        }
-        return node;
-    }
-
-    private static String text(JsonNode parent, String field, String path, boolean required) {
-        JsonNode node = parent.get(field);
-        if (node == null || node.isNull()) {
-            if (required) {
-                throw WebhookRejectedException.badRequest(path + " is missing");
-            }
-            return null;
-        }
-        if (!node.isTextual()) {
-            throw WebhookRejectedException.badRequest(path + " must be a string");
-        }
-        String value = node.asText();
-        if (required && value.isBlank()) {
-            throw WebhookRejectedException.badRequest(path + " must not be empty");
-        }
-        if (value.indexOf('\u0000') >= 0) {
-            throw WebhookRejectedException.badRequest(path + " must not contain NUL characters");
-        }
-        if (hasLoneSurrogate(value)) {
-            // a JSON escape such as \\ud800 alone decodes to half a character, which UTF-8 cannot store
-            throw WebhookRejectedException.badRequest(path + " must be valid Unicode text (it holds an unpaired surrogate escape)");
-        }
-        return value;
-    }
-
-    private static boolean hasLoneSurrogate(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
-                    i++;
-                } else {
-                    return true;
-                }
-            } else if (Character.isLowSurrogate(c)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean flag(JsonNode parent, String field, String path) {
-        JsonNode node = parent.get(field);
-        if (node == null || node.isNull()) {
-            return false;
-        }
-        if (!node.isBoolean()) {
-            throw WebhookRejectedException.badRequest(path + " must be a boolean");
-        }
-        return node.booleanValue();
     }
 }

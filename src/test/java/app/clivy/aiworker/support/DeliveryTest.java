@@ -16,9 +16,10 @@ import static org.awaitility.Awaitility.await;
  * The whole bundle with reply delivery on, against {@link FakeGateway}: quick backoff (100 ms
  * base), a fast sweep, the gateway breaker open for 1 s (plain test properties: a subclass's
  * {@code @TestPropertySource} can change them). The instance {@link #SECOND_INSTANCE} has its own
- * gateway (the prefix {@link #SECOND_PREFIX} on the same fake).
+ * gateway (the prefix {@link #SECOND_PREFIX} on the same fake). The fake speaks wuzapi's send API,
+ * so the gateway type is set to {@code wuzapi} (every reply in its dialect, whatever posted the message).
  */
-@TestPropertySource(properties = {"ai-worker.gateway.sweep-interval-ms=300",
+@TestPropertySource(properties = {"ai-worker.gateway.type=wuzapi", "ai-worker.gateway.sweep-interval-ms=300",
         "ai-worker.gateway.timeout-ms=5000", // roomy: a loaded machine answers slowly
         "ai-worker.gateway.retry-base-ms=100", "ai-worker.gateway.retry-max-ms=400",
         "ai-worker.gateway.max-attempts=8", "ai-worker.gateway.breaker.open-seconds=1"})

@@ -1,0 +1,86 @@
+package app.clivy.aiworker.gateway;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.springframework.stereotype.Component;
+
+import static app.clivy.aiworker.gateway.EventFields.epochSeconds;
+import static app.clivy.aiworker.gateway.EventFields.flag;
+import static app.clivy.aiworker.gateway.EventFields.object;
+import static app.clivy.aiworker.gateway.EventFields.optionalObject;
+import static app.clivy.aiworker.gateway.EventFields.phoneJid;
+import static app.clivy.aiworker.gateway.EventFields.text;
+
+/**
+ * WAHA: {@code {"event": "message", "session": ..., "payload": {"id", "from": "628...@c.us",
+ * "fromMe", "participant", "body", "timestamp", ...}}}; {@code message.any} also carries the
+ * account's own messages (from-me). Chats are {@code @c.us} ids: stored as the phone JID
+ * ({@code @s.whatsapp.net}) like every gateway's, answered at the {@code @c.us} id. Replies:
+ * {@code POST /api/sendText} {@code {"session", "chatId", "text"}} with header {@code X-Api-Key}.
+ */
+@Component
+public class Waha implements WhatsAppGateway {
+
+    public static final String NAME = "waha";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean recognises(JsonNode event) {
+        return event.path("session").isTextual() && event.path("payload").isObject();
+    }
+
+    @Override
+    public List<InboundMessage> read(JsonNode event, Map<String, String> fields) {
+        String type = text(event, "event", "event", true);
+        if (!"message".equals(type) && !"message.any".equals(type)) {
+            return List.of(InboundMessage.ignored(NAME, "event " + type + " is not a message"));
+        }
+        String session = text(event, "session", "session", true);
+        JsonNode payload = object(event, "payload", "payload");
+        String id = text(payload, "id", "payload.id", true);
+        boolean fromMe = flag(payload, "fromMe", "payload.fromMe");
+        String from = text(payload, "from", "payload.from", true);
+        // the account's own message (message.any) is in the chat it was sent to
+        String to = fromMe ? text(payload, "to", "payload.to", false) : null;
+        String chatId = to != null && !to.isBlank() ? to : from;
+        boolean group = chatId.endsWith("@g.us");
+        String participant = text(payload, "participant", "payload.participant", false);
+        String sender = group && participant != null ? phoneJid(participant) : phoneJid(chatId);
+        String body = text(payload, "body", "payload.body", false);
+        JsonNode raw = optionalObject(payload, "_data", "payload._data");
+        String pushName = raw == null ? null : firstText(raw, "notifyName", "pushName");
+        return List.of(new InboundMessage(NAME, session, phoneJid(chatId), sender, id, fromMe, group, pushName, body,
+                epochSeconds(payload, "timestamp"), chatId, session, null));
+    }
+
+    private static String firstText(JsonNode node, String... fields) {
+        for (String field : fields) {
+            if (node.path(field).isTextual()) {
+                return EventFields.checked(node.path(field).asText(), "payload._data." + field, false);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public SendRequest request(GatewayReply reply) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("session", reply.account() != null ? reply.account() : reply.instance());
+        body.put("chatId", reply.replyTo() != null ? reply.replyTo() : reply.number() + "@c.us");
+        body.put("text", reply.text());
+        return new SendRequest("/api/sendText", reply.auth("X-Api-Key", ""), Json.write(body));
+    }
+
+    @Override
+    public String messageId(JsonNode answer) {
+        // WEBJS answers {"id": {"_serialized": ...}}, NOWEB / GOWS {"id": "..."} or {"key": {"id": ...}}
+        return Json.first(answer, "id._serialized", "id", "key.id");
+    }
+}

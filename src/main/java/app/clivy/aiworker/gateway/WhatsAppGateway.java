@@ -1,0 +1,35 @@
+package app.clivy.aiworker.gateway;
+
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One WhatsApp gateway, both directions: how its webhook event reads as {@link InboundMessage}s,
+ * and how a reply is posted to its send API. One Spring bean per gateway; adding a gateway is one
+ * class implementing this (the intake and the delivery find every bean of this type).
+ */
+public interface WhatsAppGateway {
+
+    /** The gateway's name: the {@code messages.gateway} value and the {@code /webhook/ai/{name}} path. */
+    String name();
+
+    /** Whether a webhook event (already parsed JSON) has this gateway's shape. */
+    boolean recognises(JsonNode event);
+
+    /**
+     * The messages of one event: usually one, several for gateways that batch, each possibly
+     * {@link InboundMessage#ignored ignored} with the reason. Bad input throws a 400
+     * {@link app.clivy.aiworker.intake.WebhookRejectedException} naming the field.
+     *
+     * @param event  the event as JSON
+     * @param fields the other fields of a form post (empty for JSON posts)
+     */
+    List<InboundMessage> read(JsonNode event, java.util.Map<String, String> fields);
+
+    /** The send request of one reply. */
+    SendRequest request(GatewayReply reply);
+
+    /** The gateway's id of the message it sent, from its answer (null when it gives none). */
+    String messageId(JsonNode answer);
+}

@@ -1,0 +1,35 @@
+package app.clivy.aiworker.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import static app.clivy.aiworker.gateway.EventFields.flag;
+import static app.clivy.aiworker.gateway.EventFields.messageText;
+import static app.clivy.aiworker.gateway.EventFields.object;
+import static app.clivy.aiworker.gateway.EventFields.rfc3339;
+import static app.clivy.aiworker.gateway.EventFields.text;
+import static app.clivy.aiworker.gateway.EventFields.user;
+
+/** A whatsmeow {@code events.Message} ({@code {"Info": {...}, "Message": {...}}}): Evolution GO and wuzapi post it. */
+final class WhatsmeowMessage {
+
+    private WhatsmeowMessage() {
+    }
+
+    /** @param path where {@code data} sits in the event, for error messages ({@code data}, {@code event}) */
+    static InboundMessage read(String gateway, String instance, JsonNode data, String path) {
+        JsonNode info = object(data, "Info", path + ".Info");
+        JsonNode message = object(data, "Message", path + ".Message");
+        String id = text(info, "ID", path + ".Info.ID", true);
+        String sender = text(info, "Sender", path + ".Info.Sender", true);
+        String chat = text(info, "Chat", path + ".Info.Chat", false);
+        String pushName = text(info, "PushName", path + ".Info.PushName", false);
+        boolean fromMe = flag(info, "IsFromMe", path + ".Info.IsFromMe");
+        boolean group = flag(info, "IsGroup", path + ".Info.IsGroup");
+        if (chat == null || chat.isBlank()) {
+            chat = sender;
+        }
+        String text = messageText(message, path + ".Message");
+        return new InboundMessage(gateway, instance, chat, sender, id, fromMe, group || chat.endsWith("@g.us"),
+                pushName, text, rfc3339(info, "Timestamp"), user(chat), null, null);
+    }
+}

@@ -1,0 +1,85 @@
+package app.clivy.aiworker.gateway;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import app.clivy.aiworker.delivery.GatewaySettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+import static app.clivy.aiworker.gateway.EventFields.object;
+import static app.clivy.aiworker.gateway.EventFields.text;
+
+/**
+ * wuzapi (whatsmeow based): {@code {"type": "Message", "event": {"Info": ..., "Message": ...}}},
+ * posted as JSON (with {@code instanceName}) or, by default, as a form whose {@code jsonData} field
+ * holds that object (and {@code instanceName} a field of its own). Replies: {@code POST
+ * /chat/send/text} {@code {"Phone", "Body"}} with header {@code token}; path, header and field names
+ * are the settings {@code ai-worker.gateway.path / token-header / phone-field / body-field}, so this
+ * is also the dialect of a reply whose gateway is unknown (as before gateways were told apart).
+ */
+@Component
+public class Wuzapi implements WhatsAppGateway {
+
+    public static final String NAME = "wuzapi";
+    private final String path;
+    private final String tokenHeader;
+    private final String phoneField;
+    private final String bodyField;
+
+    @Autowired
+    public Wuzapi(GatewaySettings settings) {
+        this(settings.path(), settings.tokenHeader(), settings.phoneField(), settings.bodyField());
+    }
+
+    public Wuzapi(String path, String tokenHeader, String phoneField, String bodyField) {
+        this.path = path;
+        this.tokenHeader = tokenHeader;
+        this.phoneField = phoneField;
+        this.bodyField = bodyField;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean recognises(JsonNode event) {
+        return event.path("type").isTextual() && event.path("event").isObject();
+    }
+
+    @Override
+    public List<InboundMessage> read(JsonNode event, Map<String, String> fields) {
+        String type = text(event, "type", "type", true);
+        if (!"Message".equals(type)) {
+            return List.of(InboundMessage.ignored(NAME, "event type " + type + " is not a Message"));
+        }
+        String instance = fields.get("instanceName");
+        if (instance == null || instance.isBlank()) {
+            instance = text(event, "instanceName", "instanceName", false);
+        }
+        if (instance == null || instance.isBlank()) {
+            instance = text(event, "userID", "instanceName (or userID)", true);
+        }
+        EventFields.checked(instance, "instanceName", true);
+        return List.of(WhatsmeowMessage.read(NAME, instance, object(event, "event", "event"), "event"));
+    }
+
+    @Override
+    public SendRequest request(GatewayReply reply) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put(phoneField, reply.number());
+        body.put(bodyField, reply.text());
+        return new SendRequest(path, reply.auth(tokenHeader, ""),
+                Json.write(body));
+    }
+
+    @Override
+    public String messageId(JsonNode answer) {
+        return Json.first(answer, "data.Id", "data.id", "data.ID", "data.MessageID", "data.messageId",
+                "Id", "id", "ID", "MessageID", "messageId");
+    }
+}
