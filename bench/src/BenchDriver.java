@@ -733,7 +733,7 @@ public class BenchDriver {
     static double startWorker(int fakePort, boolean workerOn, int concurrency, String logName, Launch launch) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("java"));
         // the JVM options the README recommends (and the Dockerfile and spring-boot:run use)
-        String opts = System.getenv().getOrDefault("BENCH_WORKER_JAVA_OPTS", "-Xmx160m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        String opts = System.getenv().getOrDefault("BENCH_WORKER_JAVA_OPTS", "-Xmx144m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         if (!opts.isBlank() && launch.recommendedOptions()) {
             cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
         }
