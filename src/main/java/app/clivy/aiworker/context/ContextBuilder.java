@@ -1,5 +1,7 @@
 package app.clivy.aiworker.context;
 
+import app.clivy.aiworker.worker.WorkerSettings;
+import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,19 +33,14 @@ public class ContextBuilder {
     private final int messageChars;
     private final OpenRouterUser users;
 
-    public ContextBuilder(OpenRouterUser users, @Value("${ai-worker.system-prompt}") String systemPrompt,
-                          @Value("${ai-worker.openrouter.model}") String model,
-                          @Value("${ai-worker.openrouter.max-tokens:1024}") int maxTokens,
-                          @Value("${ai-worker.openrouter.temperature:0.7}") double temperature,
-                          @Value("${ai-worker.context.document-chars:500}") int documentChars,
-                          @Value("${ai-worker.context.message-chars:200}") int messageChars) {
+    public ContextBuilder(OpenRouterUser users, WorkerSettings worker, OpenRouterSettings openRouter, ContextSettings context) {
         this.users = users;
-        this.systemPrompt = systemPrompt;
-        this.model = model;
-        this.maxTokens = maxTokens;
-        this.temperature = temperature;
-        this.documentChars = documentChars;
-        this.messageChars = messageChars;
+        this.systemPrompt = worker.systemPrompt();
+        this.model = openRouter.model();
+        this.maxTokens = openRouter.maxTokens();
+        this.temperature = openRouter.temperature();
+        this.documentChars = context.documentChars();
+        this.messageChars = context.messageChars();
     }
 
     /** The customer's text of a claimed job (from its {@code input_json}). */

@@ -1,8 +1,8 @@
 package app.clivy.aiworker.credits;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,7 +19,12 @@ public class CreditAlert {
 
     private final String url;
 
-    public CreditAlert(@Value("${ai-worker.credits.alert-url:}") String url) {
+    @Autowired
+    public CreditAlert(CreditSettings settings) {
+        this(settings.alertUrl());
+    }
+
+    CreditAlert(String url) {
         this.url = url == null ? "" : url.strip();
     }
 

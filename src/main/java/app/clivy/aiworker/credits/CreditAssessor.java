@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,11 +32,9 @@ public class CreditAssessor {
     private final Clock clock;
 
     @Autowired
-    public CreditAssessor(@Value("${ai-worker.credits.critical-below:1}") BigDecimal criticalBelow,
-                          @Value("${ai-worker.credits.warning-below:5}") BigDecimal warningBelow,
-                          @Value("${ai-worker.credits.high-usage-above:1}") BigDecimal highUsageAbove,
-                          @Value("${ai-worker.credits.rate-window-hours:24}") long rateWindowHours) {
-        this(new CreditThresholds(criticalBelow, warningBelow, highUsageAbove), Duration.ofHours(rateWindowHours), Clock.systemUTC());
+    public CreditAssessor(CreditSettings settings) {
+        this(new CreditThresholds(settings.criticalBelow(), settings.warningBelow(), settings.highUsageAbove()),
+                Duration.ofHours(settings.rateWindowHours()), Clock.systemUTC());
     }
 
     CreditAssessor(CreditThresholds thresholds, Duration rateWindow, Clock clock) {

@@ -1,6 +1,6 @@
 package app.clivy.aiworker.credits;
 
-import org.springframework.beans.factory.annotation.Value;
+import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import org.springframework.stereotype.Component;
 
 /**
@@ -13,8 +13,8 @@ public class OpenRouterKey {
 
     private final String key;
 
-    public OpenRouterKey(@Value("${ai-worker.openrouter.api-key:}") String key) {
-        this.key = key == null ? "" : key.strip();
+    public OpenRouterKey(OpenRouterSettings settings) {
+        this.key = settings.apiKey().strip();
     }
 
     public String bearer() {

@@ -3,7 +3,6 @@ package app.clivy.aiworker.delivery;
 import app.clivy.aiworker.worker.ClaimSlots;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
@@ -18,13 +17,12 @@ import org.springframework.context.annotation.Lazy;
 public class DeliveryPool {
 
     @Bean("deliverySlots")
-    public ClaimSlots deliverySlots(@Value("${ai-worker.gateway.concurrency:16}") int concurrency,
-                                    @Lazy ProducerTemplate template) {
-        return new ClaimSlots(concurrency, template, "direct:claim-replies", "delivery_lease_token");
+    public ClaimSlots deliverySlots(GatewaySettings settings, @Lazy ProducerTemplate template) {
+        return new ClaimSlots(settings.concurrency(), template, "direct:claim-replies", "delivery_lease_token");
     }
 
     @Bean
-    public CamelContextConfiguration deliveryPoolProfile(@Value("${ai-worker.gateway.concurrency:16}") int concurrency) {
-        return ClaimSlots.threadPool("deliveryPool", concurrency);
+    public CamelContextConfiguration deliveryPoolProfile(GatewaySettings settings) {
+        return ClaimSlots.threadPool("deliveryPool", settings.concurrency());
     }
 }

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.ResolvableType;
@@ -48,33 +47,26 @@ public class GatewayDelivery {
     private final long retryBaseMs;
     private final long retryMaxMs;
 
-    public GatewayDelivery(Environment env, Gateways gateways,
-                           @Value("${ai-worker.gateway.url:}") String url,
-                           @Value("${ai-worker.gateway.token:}") String token,
-                           @Value("${ai-worker.gateway.type:auto}") String type,
-                           @Value("${ai-worker.gateway.timeout-ms:10000}") long timeoutMs,
-                           @Value("${ai-worker.gateway.max-attempts:5}") int maxAttempts,
-                           @Value("${ai-worker.gateway.retry-base-ms:2000}") long retryBaseMs,
-                           @Value("${ai-worker.gateway.retry-max-ms:300000}") long retryMaxMs) {
+    public GatewayDelivery(Environment env, Gateways gateways, GatewaySettings settings) {
         this.env = env;
         this.gateways = gateways;
-        this.url = url == null ? "" : url.strip();
-        this.token = token == null ? "" : token;
-        this.type = type == null || type.isBlank() ? AUTO : type.strip();
+        this.url = settings.url().strip();
+        this.token = settings.token();
+        this.type = settings.type().isBlank() ? AUTO : settings.type().strip();
         checkType(this.type, "ai-worker.gateway.type");
         // a mistyped instance type stops the start, not each of its replies later
         Bindable<Map<String, Map<String, String>>> instances = Bindable.of(ResolvableType.forClassWithGenerics(Map.class,
                 ResolvableType.forClass(String.class), ResolvableType.forClassWithGenerics(Map.class, String.class, String.class)));
-        Binder.get(env).bind("ai-worker.gateway.instances", instances).orElse(Map.of()).forEach((instance, settings) -> {
-            String own = settings.get("type");
+        Binder.get(env).bind("ai-worker.gateway.instances", instances).orElse(Map.of()).forEach((instance, instanceSettings) -> {
+            String own = instanceSettings.get("type");
             if (own != null && !own.isBlank()) {
                 checkType(own.strip(), "ai-worker.gateway.instances." + instance + ".type");
             }
         });
-        this.timeoutMs = timeoutMs;
-        this.maxAttempts = maxAttempts;
-        this.retryBaseMs = retryBaseMs;
-        this.retryMaxMs = retryMaxMs;
+        this.timeoutMs = settings.timeoutMs();
+        this.maxAttempts = settings.maxAttempts();
+        this.retryBaseMs = settings.retryBaseMs();
+        this.retryMaxMs = settings.retryMaxMs();
         if (this.url.isEmpty()) {
             LOG.info("📭 Reply delivery is off (no WHATSAPP_GATEWAY_URL): replies are stored only");
         } else {
@@ -104,10 +96,6 @@ public class GatewayDelivery {
             // not a URI: say nothing of it
         }
         return "the configured gateway";
-    }
-
-    public int getMaxAttempts() {
-        return maxAttempts;
     }
 
     /** The base URL of an instance's gateway: {@code ai-worker.gateway.instances.<instance>.url}, else the default. */

@@ -1,11 +1,11 @@
 package app.clivy.aiworker.gateway;
 
+import app.clivy.aiworker.delivery.GatewaySettings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 import app.clivy.aiworker.intake.WebhookRejectedException;
 import org.apache.camel.Header;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,8 +18,9 @@ public class CloudApiVerification {
 
     private final byte[] verifyToken;
 
-    public CloudApiVerification(@Value("${ai-worker.gateway.cloud-api.verify-token:}") String verifyToken) {
-        this.verifyToken = verifyToken == null || verifyToken.isEmpty() ? null : verifyToken.getBytes(StandardCharsets.UTF_8);
+    public CloudApiVerification(GatewaySettings settings) {
+        String verifyToken = settings.cloudApi().verifyToken();
+        this.verifyToken = verifyToken.isEmpty() ? null : verifyToken.getBytes(StandardCharsets.UTF_8);
     }
 
     /** @return the challenge to echo */

@@ -4,8 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import app.clivy.aiworker.delivery.GatewaySettings;
 import com.fasterxml.jackson.databind.JsonNode;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import static app.clivy.aiworker.gateway.EventFields.object;
@@ -28,10 +29,12 @@ public class Wuzapi implements WhatsAppGateway {
     private final String phoneField;
     private final String bodyField;
 
-    public Wuzapi(@Value("${ai-worker.gateway.path:/chat/send/text}") String path,
-                  @Value("${ai-worker.gateway.token-header:Token}") String tokenHeader,
-                  @Value("${ai-worker.gateway.phone-field:Phone}") String phoneField,
-                  @Value("${ai-worker.gateway.body-field:Body}") String bodyField) {
+    @Autowired
+    public Wuzapi(GatewaySettings settings) {
+        this(settings.path(), settings.tokenHeader(), settings.phoneField(), settings.bodyField());
+    }
+
+    public Wuzapi(String path, String tokenHeader, String phoneField, String bodyField) {
         this.path = path;
         this.tokenHeader = tokenHeader;
         this.phoneField = phoneField;

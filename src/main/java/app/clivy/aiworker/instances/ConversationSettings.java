@@ -1,6 +1,5 @@
 package app.clivy.aiworker.instances;
 
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -9,7 +8,6 @@ import org.springframework.stereotype.Component;
  * here, and only here).
  */
 @Component("conversationSettings")
-@EnableConfigurationProperties(ConversationDefaults.class)
 public class ConversationSettings {
 
     private final ConversationDefaults defaults;

@@ -1,6 +1,5 @@
 package app.clivy.aiworker.intake;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,8 +27,8 @@ public class IntakeGate {
     private volatile boolean routeRunning;
     private volatile boolean closed;
 
-    public IntakeGate(@Value("${ai-worker.intake.retry-after-seconds:5}") long retryAfterSeconds) {
-        this.retryAfterSeconds = retryAfterSeconds;
+    public IntakeGate(IntakeSettings settings) {
+        this.retryAfterSeconds = settings.retryAfterSeconds();
     }
 
     public State state() {
@@ -65,9 +64,5 @@ public class IntakeGate {
 
     public void close() {
         closed = true;
-    }
-
-    public boolean isClosed() {
-        return closed;
     }
 }

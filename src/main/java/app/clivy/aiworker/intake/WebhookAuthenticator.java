@@ -1,5 +1,7 @@
 package app.clivy.aiworker.intake;
 
+import app.clivy.aiworker.delivery.GatewaySettings;
+import org.springframework.beans.factory.annotation.Autowired;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -16,7 +18,6 @@ import org.apache.camel.Variable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -51,10 +52,11 @@ public class WebhookAuthenticator {
     }
 
     @Autowired
-    public WebhookAuthenticator(@Value("${ai-worker.intake.token:}") String token,
-                                @Value("${ai-worker.intake.hmac-secret:}") String hmacSecret,
-                                @Value("${ai-worker.gateway.wuzapi.hmac-key:}") String wuzapiKey,
-                                @Value("${ai-worker.gateway.cloud-api.app-secret:}") String cloudAppSecret) {
+    public WebhookAuthenticator(IntakeSettings intake, GatewaySettings gateway) {
+        this(intake.token(), intake.hmacSecret(), gateway.wuzapi().hmacKey(), gateway.cloudApi().appSecret());
+    }
+
+    WebhookAuthenticator(String token, String hmacSecret, String wuzapiKey, String cloudAppSecret) {
         this.token = bytes(token);
         this.hmacSecret = bytes(hmacSecret);
         this.wuzapiKey = bytes(wuzapiKey);

@@ -22,7 +22,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.InvalidMediaTypeException;
@@ -64,10 +63,9 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
     private final int maxBodyBytes;
     private final ObjectProvider<JobMetrics> metrics;
 
-    public WebhookEdgeFilter(IntakeGate gate, @Value("${ai-worker.intake.max-body-bytes:65536}") int maxBodyBytes,
-                             ObjectProvider<JobMetrics> metrics) {
+    public WebhookEdgeFilter(IntakeGate gate, IntakeSettings settings, ObjectProvider<JobMetrics> metrics) {
         this.gate = gate;
-        this.maxBodyBytes = maxBodyBytes;
+        this.maxBodyBytes = settings.maxBodyBytes();
         this.metrics = metrics;
     }
 

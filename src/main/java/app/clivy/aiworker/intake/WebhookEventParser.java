@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import app.clivy.aiworker.context.ContextSettings;
 import app.clivy.aiworker.gateway.Gateways;
 import app.clivy.aiworker.gateway.InboundMessage;
 import app.clivy.aiworker.gateway.WhatsAppGateway;
 import app.clivy.aiworker.instances.ConversationDefaults;
 import app.clivy.aiworker.instances.ConversationSettings;
+import app.clivy.aiworker.worker.WorkerSettings;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -21,7 +23,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -46,21 +47,17 @@ public class WebhookEventParser {
     private final ConversationSettings conversations;
     private final int echoMinutes;
 
-    public WebhookEventParser(Gateways gateways, ConversationSettings conversations, ConversationDefaults conversation,
-                              @Value("${ai-worker.intake.max-body-bytes:65536}") int maxBodyBytes,
-                              @Value("${ai-worker.intake.accept-groups:false}") boolean acceptGroups,
-                              @Value("${ai-worker.intake.max-json-depth:32}") int maxDepth,
-                              @Value("${ai-worker.max-attempts:3}") int maxAttempts,
-                              @Value("${ai-worker.context.messages:10}") int contextMessages) {
+    public WebhookEventParser(Gateways gateways, IntakeSettings intake, WorkerSettings worker, ContextSettings context,
+                              ConversationSettings conversations, ConversationDefaults conversation) {
         JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(intake.maxJsonDepth()).build())
                 .build();
         this.json = new ObjectMapper(factory);
         this.gateways = gateways;
-        this.maxBodyBytes = maxBodyBytes;
-        this.acceptGroups = acceptGroups;
-        this.maxAttempts = maxAttempts;
-        this.contextMessages = contextMessages;
+        this.maxBodyBytes = intake.maxBodyBytes();
+        this.acceptGroups = intake.acceptGroups();
+        this.maxAttempts = worker.maxAttempts();
+        this.contextMessages = context.messages();
         this.conversations = conversations;
         this.echoMinutes = conversation.echoMinutes();
     }

@@ -9,7 +9,6 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 
 import org.apache.camel.Body;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -34,8 +33,8 @@ public class WebhookRateLimit {
     private final Cache<String, Bucket> buckets;
 
     @Autowired
-    public WebhookRateLimit(@Value("${ai-worker.intake.rate-limit-per-minute:0}") int perMinute) {
-        this(perMinute, System::nanoTime);
+    public WebhookRateLimit(IntakeSettings settings) {
+        this(settings.rateLimitPerMinute(), System::nanoTime);
     }
 
     WebhookRateLimit(int perMinute, LongSupplier nanoClock) {
@@ -71,10 +70,6 @@ public class WebhookRateLimit {
             throw new WebhookRejectedException(429, "rate_limited",
                     "more than " + perMinute + " messages a minute for instance " + instance + "; send it again later", seconds);
         }
-    }
-
-    public int perMinute() {
-        return perMinute;
     }
 
     /** Instances that have a bucket now (after the cache's pending upkeep). */

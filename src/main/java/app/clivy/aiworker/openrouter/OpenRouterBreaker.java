@@ -3,16 +3,12 @@ package app.clivy.aiworker.openrouter;
 import java.time.Duration;
 
 import app.clivy.aiworker.http.ConsecutiveFailureBreaker;
-import app.clivy.aiworker.http.NoRetryHttpClient;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import org.apache.camel.component.http.HttpClientConfigurer;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The circuit breaker named {@code openrouter} and the HTTP client that
- * routes/06-call-openrouter.camel.yaml uses: 5 consecutive failures open it for 60 s, then one
+ * The circuit breaker named {@code openrouter} that routes/06-call-openrouter.camel.yaml uses: 5 consecutive failures open it for 60 s, then one
  * half-open probe. Context-length, moderation and other client errors are not the provider failing
  * and do not count. The open period may be a fraction of a second (tests).
  */
@@ -21,22 +17,14 @@ public class OpenRouterBreaker {
 
     private final ConsecutiveFailureBreaker breaker;
 
-    public OpenRouterBreaker(@Value("${ai-worker.breaker.failures-to-open:5}") int failuresToOpen,
-                             @Value("${ai-worker.breaker.open-seconds:60}") double openSeconds,
-                             @Value("${ai-worker.breaker.half-open-calls:1}") int halfOpenCalls) {
-        this.breaker = new ConsecutiveFailureBreaker("openrouter", failuresToOpen, Duration.ofMillis(Math.round(openSeconds * 1000)),
-                halfOpenCalls, e -> e instanceof ProviderException p && !p.countsAgainstBreaker());
+    public OpenRouterBreaker(BreakerSettings settings) {
+        this.breaker = new ConsecutiveFailureBreaker("openrouter", settings.failuresToOpen(),
+                Duration.ofMillis(Math.round(settings.openSeconds() * 1000)), settings.halfOpenCalls(), e -> e instanceof ProviderException p && !p.countsAgainstBreaker());
     }
 
     @Bean("openRouterCircuitBreaker")
     public CircuitBreaker openRouterCircuitBreaker() {
         return breaker.circuitBreaker();
-    }
-
-    /** Timeout {@code AI_TIMEOUT_MS}, no retries of its own. */
-    @Bean("openRouterHttpClient")
-    public HttpClientConfigurer openRouterHttpClient(@Value("${ai-worker.openrouter.timeout-ms:120000}") long timeoutMs) {
-        return new NoRetryHttpClient(timeoutMs);
     }
 
     /** How long a job turned away by the open breaker should wait: until the half-open probe, at least 1 s. */

@@ -1,5 +1,6 @@
 package app.clivy.aiworker.openrouter;
 
+import app.clivy.aiworker.demo.DemoSettings;
 import java.math.BigDecimal;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,14 +29,12 @@ public class OpenRouterCall {
     private final String title;
 
     public OpenRouterCall(OpenRouterErrorClassifier classifier,
-                          @Value("${ai-worker.openrouter.api-key:}") String apiKey,
-                          @Value("${ai-worker.openrouter.http-referer:}") String referer,
-                          @Value("${ai-worker.openrouter.x-title:}") String title,
-                          @Value("${ai-worker.demo.enabled:false}") boolean demo) {
+                          OpenRouterSettings settings, DemoSettings demo) {
         this.classifier = classifier;
-        this.apiKey = apiKey == null || apiKey.isBlank() ? (demo ? "demo" : "") : apiKey;
-        this.referer = referer;
-        this.title = title;
+        String apiKey = settings.apiKey();
+        this.apiKey = apiKey.isBlank() ? (demo.enabled() ? "demo" : "") : apiKey;
+        this.referer = settings.httpReferer();
+        this.title = settings.xTitle();
         if (this.apiKey.isEmpty()) {
             LOG.warn("⚠  OPENROUTER_API_KEY is not set: AI jobs will fail with an auth error "
                     + "(set it, or set AI_WORKER_DEMO=true for the offline demo)");

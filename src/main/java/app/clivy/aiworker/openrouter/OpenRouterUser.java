@@ -9,7 +9,6 @@ import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -29,9 +28,9 @@ public class OpenRouterUser {
     private final String configuredSalt;
     private volatile SecretKeySpec key;
 
-    public OpenRouterUser(JdbcTemplate db, @Value("${ai-worker.openrouter.user-salt:}") String configuredSalt) {
+    public OpenRouterUser(JdbcTemplate db, OpenRouterSettings settings) {
         this.db = db;
-        this.configuredSalt = configuredSalt == null ? "" : configuredSalt;
+        this.configuredSalt = settings.userSalt();
     }
 
     /** The id OpenRouter gets for the customer of {@code chat} on {@code instance}. */

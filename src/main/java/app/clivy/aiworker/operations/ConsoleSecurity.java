@@ -7,7 +7,6 @@ import jakarta.servlet.DispatcherType;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.Customizer;
@@ -67,8 +66,9 @@ public class ConsoleSecurity {
     }
 
     @Bean
-    public UserDetailsService operators(@Value("${ai-worker.admin.user:admin}") String user,
-                                        @Value("${ai-worker.admin.password:}") String password) {
+    public UserDetailsService operators(AdminSettings admin) {
+        String user = admin.user();
+        String password = admin.password();
         PasswordEncoder encoder = PasswordEncoderFactories.createDelegatingPasswordEncoder();
         String effective = password;
         if (password == null || password.isBlank()) {

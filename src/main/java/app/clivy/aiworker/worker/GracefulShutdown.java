@@ -13,7 +13,6 @@ import app.clivy.aiworker.intake.IntakeGate;
 import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.SmartLifecycle;
@@ -49,15 +48,14 @@ public class GracefulShutdown implements SmartLifecycle {
 
     // @Lazy: created early, a CamelContext here would start before the YAML routes are configured
     public GracefulShutdown(@Lazy CamelContext camel, JobSlots slots, IntakeGate intake, NamedParameterJdbcTemplate db, WorkerNode node,
-                            @Value("${ai-worker.worker.enabled:true}") boolean workerEnabled,
-                            @Value("${ai-worker.shutdown-timeout-seconds:10}") long timeoutSeconds) {
+                            WorkerSettings settings) {
         this.camel = camel;
         this.slots = slots;
         this.intake = intake;
         this.db = db;
         this.node = node;
-        this.workerEnabled = workerEnabled;
-        this.timeout = Duration.ofSeconds(timeoutSeconds);
+        this.workerEnabled = settings.worker().enabled();
+        this.timeout = Duration.ofSeconds(settings.shutdownTimeoutSeconds());
         try {
             this.handBackSql = new ClassPathResource("sql/hand-back-jobs.sql").getContentAsString(StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package app.clivy.aiworker.worker;
 
+import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,10 +27,9 @@ public class JobOutcomes {
     private final long retryDelaySeconds;
     private final long timeoutMs;
 
-    public JobOutcomes(@Value("${ai-worker.retry-delay-seconds:30}") long retryDelaySeconds,
-                       @Value("${ai-worker.openrouter.timeout-ms:120000}") long timeoutMs) {
-        this.retryDelaySeconds = retryDelaySeconds;
-        this.timeoutMs = timeoutMs;
+    public JobOutcomes(WorkerSettings settings, OpenRouterSettings openRouter) {
+        this.retryDelaySeconds = settings.retryDelaySeconds();
+        this.timeoutMs = openRouter.timeoutMs();
     }
 
     /** Describes the failure caught by the route's onException. */

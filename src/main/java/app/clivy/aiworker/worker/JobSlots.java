@@ -1,11 +1,11 @@
 package app.clivy.aiworker.worker;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import org.apache.camel.ProducerTemplate;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
@@ -22,8 +22,12 @@ public class JobSlots extends ClaimSlots {
     private final CircuitBreaker openRouter;
     private volatile long openedAtNanos = System.nanoTime();
 
-    public JobSlots(@Value("${ai-worker.concurrency:8}") int capacity, @Lazy ProducerTemplate template,
-                    CircuitBreaker openRouterCircuitBreaker) {
+    @Autowired
+    public JobSlots(WorkerSettings settings, @Lazy ProducerTemplate template, CircuitBreaker openRouterCircuitBreaker) {
+        this(settings.concurrency(), template, openRouterCircuitBreaker);
+    }
+
+    JobSlots(int capacity, ProducerTemplate template, CircuitBreaker openRouterCircuitBreaker) {
         super(capacity, template, "direct:claim-jobs", "lease_token");
         this.openRouter = openRouterCircuitBreaker;
         openRouterCircuitBreaker.getEventPublisher().onStateTransition(this::onBreakerTransition);

@@ -1,7 +1,7 @@
 package app.clivy.aiworker.worker;
 
+import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -12,12 +12,10 @@ public class WorkerNode {
     private final String id;
     private final long leaseSeconds;
 
-    public WorkerNode(@Value("${ai-worker.node-id}") String id,
-                      @Value("${ai-worker.openrouter.timeout-ms:120000}") long timeoutMs,
-                      @Value("${ai-worker.lease-margin-seconds:30}") long marginSeconds) {
-        this.id = id;
+    public WorkerNode(WorkerSettings settings, OpenRouterSettings openRouter) {
+        this.id = settings.nodeId();
         // a lease outlives the slowest legitimate call, so only a dead or stuck node loses it
-        this.leaseSeconds = (timeoutMs + 999) / 1000 + marginSeconds;
+        this.leaseSeconds = (openRouter.timeoutMs() + 999) / 1000 + settings.leaseMarginSeconds();
     }
 
     public String getId() {
@@ -30,7 +28,7 @@ public class WorkerNode {
 
     /** The thread pool profile {@code jobPool} that runs claimed jobs ({@link JobSlots} keeps at most {@code concurrency} in flight). */
     @Bean
-    public CamelContextConfiguration jobPoolProfile(@Value("${ai-worker.concurrency:8}") int concurrency) {
-        return ClaimSlots.threadPool("jobPool", concurrency);
+    public CamelContextConfiguration jobPoolProfile(WorkerSettings settings) {
+        return ClaimSlots.threadPool("jobPool", settings.concurrency());
     }
 }

@@ -3,6 +3,7 @@ package app.clivy.aiworker.gateways;
 import java.util.List;
 
 import app.clivy.aiworker.delivery.GatewayDelivery;
+import app.clivy.aiworker.delivery.GatewaySettings;
 import app.clivy.aiworker.gateway.CloudApi;
 import app.clivy.aiworker.gateway.EvolutionApi;
 import app.clivy.aiworker.gateway.EvolutionGo;
@@ -22,7 +23,9 @@ class GatewayTypeSettingTest {
             new EvolutionApi(), new Waha(), new CloudApi()));
 
     private GatewayDelivery delivery(MockEnvironment env, String type) {
-        return new GatewayDelivery(env, gateways, "http://gw", "t", type, 1000, 5, 100, 1000);
+        return new GatewayDelivery(env, gateways, new GatewaySettings("http://gw", "t", type, "/chat/send/text", "Token", "Phone", "Body",
+                1000, 2000, 16, 5, 100, 1000, new GatewaySettings.Breaker(5, 30), new GatewaySettings.WuzapiKeys(""),
+                new GatewaySettings.CloudApiKeys("", "")));
     }
 
     @Test

@@ -1,0 +1,24 @@
+package app.clivy.aiworker.intake;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/** {@code ai-worker.intake.*}: POST /webhook/ai; defaults in application.yaml. */
+@Validated
+@ConfigurationProperties("ai-worker.intake")
+public record IntakeSettings(
+        @Min(1) int maxBodyBytes,
+        @Min(1) int maxJsonDepth,
+        boolean acceptGroups,
+        @NotNull String token,
+        @NotNull String hmacSecret,
+        @Min(1) long retryAfterSeconds,
+        @Min(0) int rateLimitPerMinute) {
+
+    @Override
+    public String toString() {
+        return "IntakeSettings[maxBodyBytes=" + maxBodyBytes + ", rateLimitPerMinute=" + rateLimitPerMinute + "]";
+    }
+}
