@@ -104,8 +104,11 @@ class ConversationTest extends DeliveryTest {
         long second = postMessage(chat, "mau tanya");
         Thread.sleep(300);
         long third = postMessage(chat, "harga paket B berapa?");
+        long lastPosted = System.nanoTime();
 
         Map<String, Object> answering = awaitJob(third, "done", 1);
+        System.out.printf("burst answered %d ms after its last message (quiet period 1500 ms)%n",
+                (System.nanoTime() - lastPosted) / 1_000_000);
         // one call, whose user turns hold all three messages in order
         assertThat(calls(marker)).hasSize(1);
         List<String> users = turns(calls(marker).get(0)).stream().filter(t -> "user".equals(t.path("role").asText()))
