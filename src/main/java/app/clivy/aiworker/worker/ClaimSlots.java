@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A node's slots for one kind of claimed work (jobs, reply deliveries): at most {@code capacity}
  * units in flight. A claim reserves slots first and claims no more units than it holds, so claimed
- * work never waits in a queue where its lease would run out. When a unit finishes and work may be
- * waiting (a claim came back full, or a wake-up found no free slot), the freed slot triggers the
- * next claim at once. The slots also know the lease tokens of the claims in flight, so this process
- * can hand back exactly its own claims.
+ * work never waits in a queue where its lease would run out. A claim that came back full claims
+ * again at once while slots are free; when a unit finishes and work may be waiting (a full claim
+ * left no slot free, or a wake-up found none), the freed slot triggers the next claim at once. The
+ * slots also know the lease tokens of the claims in flight, so this process can hand back exactly
+ * its own claims.
  */
 public class ClaimSlots {
 
@@ -87,7 +88,14 @@ public class ClaimSlots {
             free.release(reserved - claimed);
         }
         if (reserved > 0 && claimed == reserved) {
-            suspectBacklog(); // the queue may hold more
+            // the queue may hold more: with slots still free, claim the next batch now (a node with
+            // hundreds of slots fills them in a few claims, not one batch per freed slot or sweep);
+            // otherwise the next freed slot claims
+            if (free.availablePermits() > 0 && mayClaimMore()) {
+                claim("batch-full");
+            } else {
+                suspectBacklog();
+            }
         }
     }
 
@@ -106,6 +114,11 @@ public class ClaimSlots {
                 }
             }
         });
+    }
+
+    /** Whether a full claim may go on at once with the next batch while slots are free. */
+    protected boolean mayClaimMore() {
+        return mayClaim();
     }
 
     /** Whether a freed slot may start a claim (not while paused). */

@@ -85,6 +85,12 @@ public class JobSlots extends ClaimSlots {
         return !paused.get();
     }
 
+    /** Only with the breaker closed: half-open, the probe's one call decides first. */
+    @Override
+    protected boolean mayClaimMore() {
+        return !paused.get() && openRouter.getState() == CircuitBreaker.State.CLOSED;
+    }
+
     public boolean isPaused() {
         return paused.get();
     }

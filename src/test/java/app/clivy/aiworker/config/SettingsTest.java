@@ -42,7 +42,9 @@ class SettingsTest {
             assertThat(context).hasNotFailed();
             WorkerSettings worker = context.getBean(WorkerSettings.class);
             assertThat(worker.nodeId()).isEqualTo("host-1");
-            assertThat(worker.concurrency()).isEqualTo(8);
+            assertThat(worker.concurrency()).isEqualTo(512);
+            assertThat(worker.claimBatch()).isEqualTo(64);
+            assertThat(context.getBean(OpenRouterSettings.class).maxConnections()).isEqualTo(512);
             assertThat(worker.worker().enabled()).isTrue();
             assertThat(context.getBean(OpenRouterSettings.class).timeoutMs()).isEqualTo(120_000);
             assertThat(context.getBean(OpenRouterSettings.class).apiKey()).isEmpty();
@@ -72,7 +74,9 @@ class SettingsTest {
 
     @Test
     void anInvalidValueStopsTheStartNamingTheSettingAndTheRule() {
-        runner.withPropertyValues("ai-worker.concurrency=0").run(context -> {
+        // the OpenRouter connections follow the concurrency unless set: keep them valid, so the
+        // failure names the concurrency
+        runner.withPropertyValues("ai-worker.concurrency=0", "ai-worker.openrouter.max-connections=8").run(context -> {
             assertThat(context).hasFailed();
             assertThat(context.getStartupFailure()).rootCause()
                     .hasMessageContaining("ai-worker")

@@ -1,0 +1,80 @@
+// The bench's peer (bench/run installs graphile-worker next to this file in the temp folder):
+// Graphile Worker on the bench's PostgreSQL, concurrency 16, a job = one POST to the bench's fake
+// OpenRouter + one insert of the reply. Like the worker-alone phase of BenchDriver: the runner
+// idles, a backlog goes in in one transaction (its NOTIFY wakes the runner), the clock stops when
+// every job's row is stored. A warm-up backlog first. Prints one PEER_JSON line.
+import http from "node:http";
+import { run, makeWorkerUtils } from "graphile-worker";
+
+const env = (name, def) => process.env[name] ?? def;
+const connectionString = env("PEER_DATABASE_URL");
+const fake = new URL(env("PEER_FAKE_URL"));
+const jobs = Number(env("PEER_JOBS", "3000"));
+const warm = Number(env("PEER_WARM_JOBS", "500"));
+const concurrency = Number(env("PEER_CONCURRENCY", "16"));
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency * 2 });
+
+function post(body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: fake.hostname, port: fake.port, path: "/api/v1/chat/completions", method: "POST", agent,
+      headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Authorization: "Bearer bench-key" },
+    }, (res) => {
+      const chunks = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString("utf8"))
+        : reject(new Error("fake answered " + res.statusCode)));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+const taskList = {
+  async call(payload, helpers) {
+    const body = JSON.stringify({ model: "openai/gpt-4o", max_tokens: 1024,
+      messages: [{ role: "system", content: "You are the support assistant." }, { role: "user", content: payload.text }] });
+    const answer = JSON.parse(await post(body));
+    const reply = answer.choices[0].message.content;
+    await helpers.withPgClient((c) => c.query("INSERT INTO bench_peer_replies (job_id, reply) VALUES ($1, $2)", [helpers.job.id, reply]));
+  },
+};
+
+const utils = await makeWorkerUtils({ connectionString });
+await utils.migrate();
+await utils.withPgClient(async (c) => {
+  await c.query("CREATE TABLE IF NOT EXISTS bench_peer_replies (job_id bigint PRIMARY KEY, reply text NOT NULL)");
+  await c.query("TRUNCATE bench_peer_replies");
+});
+const runner = await run({ connectionString, concurrency, maxPoolSize: concurrency + 4, noHandleSignals: true, taskList,
+  pollInterval: 2000 });
+
+async function count() {
+  return utils.withPgClient(async (c) => Number((await c.query("SELECT count(*) AS n FROM bench_peer_replies")).rows[0].n));
+}
+
+async function backlog(n, tag) {
+  const before = await count();
+  await utils.withPgClient((c) => c.query(
+    "SELECT graphile_worker.add_job('call', json_build_object('text', 'Halo, jam buka toko hari ini sampai jam berapa? [' || $2::text || '-' || g || ']')) FROM generate_series(1, $1::int) g",
+    [n, tag]));
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const deadline = Date.now() + 180_000;
+  while (await count() < before + n) {
+    if (Date.now() > deadline) throw new Error(tag + ": jobs not done in 180 s");
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const cpu = process.cpuUsage(cpu0);
+  return { seconds, cpuMsPerJob: (cpu.user + cpu.system) / 1000 / n };
+}
+
+await backlog(warm, "warm");
+const m = await backlog(jobs, "drain");
+await runner.stop();
+await utils.release();
+console.log("PEER_JSON " + JSON.stringify({ version: "0.16.6", concurrency, jobs, seconds: m.seconds, jobs_s: jobs / m.seconds,
+  cpu_ms_per_job: m.cpuMsPerJob }));
+process.exit(0);
