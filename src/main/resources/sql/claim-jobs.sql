@@ -3,16 +3,28 @@
 -- attempt, stamps a lease that outlives the slowest legitimate call, and a fresh fencing token
 -- (lease_token): every later write of this run matches on that token. locked_by names the node
 -- for operators only.
+-- A job with a quiet period (quiet_ms > 0) answers its chat's burst: it is taken only while it is
+-- its chat's newest pending job (a newer message starts a newer quiet period) and no job of its chat
+-- is processing, so one claim per chat at a time, across nodes: a concurrent claim that saw the
+-- newest job pending either finds it locked (skipped) or, once committed, re-reads it as processing,
+-- and never takes an older job while its snapshot shows a newer one pending.
 UPDATE ai_jobs j
    SET status       = 'processing',
        attempts     = j.attempts + 1,
        locked_by    = :#nodeId,
        lease_token  = nextval('lease_tokens'),
        locked_until = now() + make_interval(secs => :#leaseSeconds)
- WHERE j.id IN (SELECT id
-                  FROM ai_jobs
-                 WHERE status = 'pending' AND run_at <= now()
-                 ORDER BY run_at, id
+ WHERE j.id IN (SELECT a.id
+                  FROM ai_jobs a
+                 WHERE a.status = 'pending' AND a.run_at <= now()
+                   AND (a.quiet_ms = 0
+                        OR (NOT EXISTS (SELECT 1 FROM ai_jobs n
+                                         WHERE n.instance = a.instance AND n.chat = a.chat AND n.id > a.id
+                                           AND n.status = 'pending' AND n.quiet_ms > 0)
+                            AND NOT EXISTS (SELECT 1 FROM ai_jobs p
+                                             WHERE p.instance = a.instance AND p.chat = a.chat
+                                               AND p.status = 'processing')))
+                 ORDER BY a.run_at, a.id
                  LIMIT :#slots
                    FOR UPDATE SKIP LOCKED)
 RETURNING j.id, j.message_id, j.instance, j.chat, j.attempts, j.max_attempts, j.context_messages,

@@ -46,6 +46,10 @@ class MultiNodeTest {
         return node;
     }
 
+    private static String url(ConfigurableApplicationContext first) {
+        return "jdbc:postgresql://localhost:" + first.getEnvironment().getProperty("ai-worker.db.port") + "/clivy_support";
+    }
+
     private static int port(ConfigurableApplicationContext node) {
         return ((WebServerApplicationContext) node).getWebServer().getPort();
     }
@@ -63,7 +67,7 @@ class MultiNodeTest {
         when("multi-node", completion("ok", "openai/gpt-4o", 20, 3, 0.00001).withFixedDelay(20));
         ConfigurableApplicationContext a = start("node-a", "--ai-worker.embedded-db.port=0",
                 "--ai-worker.embedded-db.data-dir=" + dataDir);
-        String url = "jdbc:postgresql://localhost:" + a.getEnvironment().getProperty("ai-worker.db.port") + "/clivy_support";
+        String url = url(a);
         ConfigurableApplicationContext b = start("node-b", "--spring.datasource.url=" + url, "--spring.datasource.username=postgres");
         ConfigurableApplicationContext c = start("node-c", "--spring.datasource.url=" + url, "--spring.datasource.username=postgres");
         List<WebhookClient> clients = List.of(new WebhookClient(port(a)), new WebhookClient(port(b)), new WebhookClient(port(c)));
@@ -98,5 +102,46 @@ class MultiNodeTest {
             total += done;
         }
         assertThat(total).isEqualTo(jobs);
+    }
+
+    /**
+     * Two nodes with a quiet period, 20 chats each getting a burst of three messages posted to
+     * alternating nodes: each burst is one call and one reply, whichever node claims it, and every
+     * job ends done (two of each burst pointing at the answering job).
+     */
+    @Test
+    void twoNodesAnswerEachBurstOnce() throws Exception {
+        when("burst-node", completion("one answer", "openai/gpt-4o", 20, 3, 0.00001).withFixedDelay(200));
+        ConfigurableApplicationContext a = start("node-a", "--ai-worker.embedded-db.port=0",
+                "--ai-worker.embedded-db.data-dir=" + dataDir, "--ai-worker.conversation.quiet-ms=1000");
+        ConfigurableApplicationContext b = start("node-b", "--spring.datasource.url=" + url(a), "--spring.datasource.username=postgres",
+                "--ai-worker.conversation.quiet-ms=1000");
+        List<WebhookClient> clients = List.of(new WebhookClient(port(a)), new WebhookClient(port(b)));
+        int chats = 20;
+        ExecutorService posters = Executors.newFixedThreadPool(chats);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int chat = 0; chat < chats; chat++) {
+            int c = chat;
+            for (int n = 0; n < 3; n++) {
+                int m = n;
+                answers.add(posters.submit(() -> clients.get((c + m) % 2).post("/webhook/ai", WebhookClient.textEvent("bursts",
+                        "b-" + c + "-" + m, "62812" + c + "@s.whatsapp.net", "burst-node " + c + " part " + m)).statusCode()));
+            }
+        }
+        for (Future<Integer> answer : answers) {
+            assertThat(answer.get()).isEqualTo(202);
+        }
+        posters.shutdown();
+
+        JdbcTemplate db = a.getBean(JdbcTemplate.class);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() ->
+                db.queryForObject("SELECT COUNT(*) FROM ai_jobs WHERE status = 'done'", Long.class) == chats * 3);
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM messages WHERE direction = 'out'", Long.class)).isEqualTo(chats);
+        assertThat(db.queryForObject("SELECT COUNT(DISTINCT chat) FROM messages WHERE direction = 'out'", Long.class)).isEqualTo(chats);
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM ai_jobs WHERE output_json ? 'answered_by_job'", Long.class))
+                .isEqualTo(chats * 2);
+        assertThat(FakeOpenRouter.server().findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
+                com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(FakeOpenRouter.CHAT))
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("burst-node")))).hasSize(chats);
     }
 }

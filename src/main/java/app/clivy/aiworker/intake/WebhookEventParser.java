@@ -13,6 +13,8 @@ import app.clivy.aiworker.context.ContextSettings;
 import app.clivy.aiworker.gateway.Gateways;
 import app.clivy.aiworker.gateway.InboundMessage;
 import app.clivy.aiworker.gateway.WhatsAppGateway;
+import app.clivy.aiworker.instances.ConversationDefaults;
+import app.clivy.aiworker.instances.ConversationSettings;
 import app.clivy.aiworker.worker.WorkerSettings;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -42,8 +44,11 @@ public class WebhookEventParser {
     private final boolean acceptGroups;
     private final int maxAttempts;
     private final int contextMessages;
+    private final ConversationSettings conversations;
+    private final int echoMinutes;
 
-    public WebhookEventParser(Gateways gateways, IntakeSettings intake, WorkerSettings worker, ContextSettings context) {
+    public WebhookEventParser(Gateways gateways, IntakeSettings intake, WorkerSettings worker, ContextSettings context,
+                              ConversationSettings conversations, ConversationDefaults conversation) {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(intake.maxJsonDepth()).build())
                 .build();
@@ -53,6 +58,8 @@ public class WebhookEventParser {
         this.acceptGroups = intake.acceptGroups();
         this.maxAttempts = worker.maxAttempts();
         this.contextMessages = context.messages();
+        this.conversations = conversations;
+        this.echoMinutes = conversation.echoMinutes();
     }
 
     /**
@@ -113,25 +120,12 @@ public class WebhookEventParser {
         if (m.isIgnored()) {
             return ignored(m.ignoredReason());
         }
-        if (m.fromMe()) {
-            return ignored("message sent by this account (IsFromMe)");
-        }
         if (m.group() && !acceptGroups) {
             return ignored("group chats are not answered (ai-worker.intake.accept-groups=false)");
         }
         if (m.text() == null || m.text().isBlank()) {
             return ignored("message has no text or caption");
         }
-        ObjectNode input = json.createObjectNode();
-        input.put("instance", m.instance());
-        input.put("chat", m.chat());
-        input.put("sender", m.sender());
-        input.put("push_name", m.pushName());
-        input.put("message_id", m.messageId());
-        input.put("text", m.text());
-        input.put("gateway", m.gateway());
-        input.put("timestamp", m.timestamp());
-
         Map<String, Object> row = new HashMap<>();
         row.put("instance", m.instance());
         row.put("chat", m.chat());
@@ -143,6 +137,25 @@ public class WebhookEventParser {
         row.put("gatewayAccount", m.account());
         row.put("replyTo", m.replyTo());
         row.put("sentAt", m.timestamp());
+        if (m.fromMe()) {
+            // written from the business phone: the echo of an AI reply, or a human agent (sql/intake-agent-message.sql)
+            row.put("fromMe", true);
+            row.put("echoMinutes", echoMinutes);
+            row.put("handoffMinutes", conversations.handoffMinutes(m.instance()));
+            return row;
+        }
+        ObjectNode input = json.createObjectNode();
+        input.put("instance", m.instance());
+        input.put("chat", m.chat());
+        input.put("sender", m.sender());
+        input.put("push_name", m.pushName());
+        input.put("message_id", m.messageId());
+        input.put("text", m.text());
+        input.put("gateway", m.gateway());
+        input.put("timestamp", m.timestamp());
+
+        row.put("fromMe", false);
+        row.put("quietMs", conversations.quietMs(m.instance()));
         row.put("maxAttempts", maxAttempts);
         row.put("contextMessages", contextMessages);
         row.put("inputJson", input.toString());

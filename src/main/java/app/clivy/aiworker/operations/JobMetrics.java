@@ -84,6 +84,27 @@ public class JobMetrics {
         }
     }
 
+    /**
+     * Counts the older jobs of a chat's burst that the outcome just written ended with it (the
+     * {@code absorbed} column of sql/job-done.sql or sql/job-human-agent-active.sql): outcome
+     * {@code absorbed}, with the error class of the run that ended them (empty when answered).
+     */
+    public void absorbed(Exchange exchange) {
+        long count = 0;
+        if (exchange.getMessage().getBody() instanceof java.util.List<?> rows) {
+            for (Object row : rows) {
+                if (row instanceof java.util.Map<?, ?> map && map.get("absorbed") instanceof Number n) {
+                    count += n.longValue();
+                }
+            }
+        }
+        if (count > 0) {
+            Counter.builder("ai_worker_jobs_finished").description("job runs by outcome")
+                    .tag("outcome", "absorbed").tag("error_class", exchange.getVariable("errorClass", "", String.class))
+                    .register(registry).increment(count);
+        }
+    }
+
     /** Counts a webhook answer by its HTTP status (202 queued, 200 duplicate or ignored, 4xx rejected, 503). */
     public void webhookAnswered(int status) {
         Counter.builder("ai_worker_webhook_requests").description("webhook answers by HTTP status")

@@ -63,6 +63,32 @@ public class WorkerControl {
                 : "Job #" + jobId + " is not a failed job; nothing changed";
     }
 
+    @ManagedOperation(description = "Hand a chat to humans: its jobs end without a call (human_agent_active)")
+    @ManagedOperationParameter(name = "instance", description = "the chat's instance (business number)")
+    @ManagedOperationParameter(name = "chat", description = "the chat, as stored (628...@s.whatsapp.net)")
+    @ManagedOperationParameter(name = "minutes", description = "for how long; 0 = the handoff period")
+    public String takeOverChat(String instance, String chat, int minutes) {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put("instance", instance);
+        headers.put("chat", chat);
+        if (minutes > 0) {
+            headers.put("minutes", String.valueOf(minutes));
+        }
+        Object until = template.requestBodyAndHeaders("direct:chat-take-over", null, headers);
+        return "Chat handed to humans until " + until;
+    }
+
+    @ManagedOperation(description = "Hand a chat back to the AI at once")
+    @ManagedOperationParameter(name = "instance", description = "the chat's instance (business number)")
+    @ManagedOperationParameter(name = "chat", description = "the chat, as stored (628...@s.whatsapp.net)")
+    public String handBackChat(String instance, String chat) {
+        Object changed = template.requestBodyAndHeaders("direct:chat-hand-back", null,
+                Map.of("instance", instance, "chat", chat));
+        return changed instanceof java.util.List<?> rows && !rows.isEmpty()
+                ? "Chat handed back to the AI"
+                : "Chat was not handed to humans; nothing changed";
+    }
+
     @ManagedAttribute(description = "Jobs by status")
     public Map<String, Long> getQueueDepth() {
         Map<String, Long> depth = new LinkedHashMap<>();

@@ -64,8 +64,9 @@ class SettingsTest {
             assertThat(instances.enabled()).isTrue();
             assertThat(instances.fallbackModels()).isEmpty();
             assertThat(instances.dailySpendCapUsd()).isNull();
-            assertThat(context.getBean(ConversationDefaults.class).quietMs()).isEqualTo(2500);
+            // (quiet-ms: the tests' JVM sets 0, see pom.xml)
             assertThat(context.getBean(ConversationDefaults.class).handoffMinutes()).isEqualTo(30);
+            assertThat(context.getBean(ConversationDefaults.class).echoMinutes()).isEqualTo(10);
         });
     }
 
@@ -106,6 +107,17 @@ class SettingsTest {
                     .hasMessageContaining("ai-worker")
                     .hasMessageContaining("concurrency")
                     .hasMessageContaining("must be greater than or equal to 1");
+        });
+    }
+
+    @Test
+    void aNegativeQuietPeriodStopsTheStart() {
+        runner.withPropertyValues("ai-worker.conversation.quiet-ms=-1").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause()
+                    .hasMessageContaining("ai-worker.conversation")
+                    .hasMessageContaining("quietMs")
+                    .hasMessageContaining("must be greater than or equal to 0");
         });
     }
 }

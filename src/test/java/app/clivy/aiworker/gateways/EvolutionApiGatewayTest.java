@@ -74,8 +74,8 @@ class EvolutionApiGatewayTest extends GatewayTest {
         assertThat(inbound(job)).containsEntry("body", "warna lain?");
         assertThat(postJson("/webhook/ai", caption).body()).isEqualTo("{\"status\":\"duplicate\",\"job_id\":" + job + "}");
 
-        assertIgnored(postJson("/webhook/ai", upsert(key("ea-3", "628123456789@s.whatsapp.net", true),
-                "{\"conversation\":\"typed on the phone\"}")), "IsFromMe");
+        assertAgentMessage(postJson("/webhook/ai", upsert(key("ea-3", "628123456789@s.whatsapp.net", true),
+                "{\"conversation\":\"typed on the phone\"}")), "ea-3", "628123456789@s.whatsapp.net");
         assertIgnored(postJson("/webhook/ai", """
                 {"event":"messages.update","instance":"%s","data":{"keyId":"ea-2","status":"READ"}}""".formatted(instance)),
                 "event messages.update is not messages.upsert");

@@ -59,7 +59,8 @@ class EvolutionGoGatewayTest extends GatewayTest {
 
     @Test
     void fromMeReceiptsAndDuplicatesStartNoJob() {
-        assertIgnored(postJson("/webhook/ai", event("evo-4", "{\"conversation\":\"our own\"}", true)), "IsFromMe");
+        assertAgentMessage(postJson("/webhook/ai", event("evo-4", "{\"conversation\":\"our own\"}", true)), "evo-4",
+                "628123456789@s.whatsapp.net");
         assertIgnored(postJson("/webhook/ai", """
                 {"event":"Receipt","instanceName":"%s","data":{"MessageIDs":["evo-1"],"Type":"read"}}""".formatted(instance)),
                 "event Receipt is not a Message");

@@ -77,13 +77,27 @@ abstract class GatewayTest extends DeliveryTest {
         assertThat(res.body()).startsWith("{\"status\":\"ignored\",\"reason\":").contains(reason);
     }
 
+    /**
+     * A from-me message (written on the business phone, not the echo of an AI reply): 200
+     * agent_message, stored once as the chat's outbound history with author agent, no job.
+     */
+    protected void assertAgentMessage(HttpResponse<String> res, String gatewayMessageId, String chat) {
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        assertThat(res.body()).startsWith("{\"status\":\"agent_message\"");
+        Map<String, Object> row = db.queryForMap("SELECT * FROM messages WHERE instance = ? AND gateway_message_id = ?",
+                instance, gatewayMessageId);
+        assertThat(row).containsEntry("direction", "out").containsEntry("author", "agent").containsEntry("chat", chat);
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM ai_jobs WHERE message_id = ?", Long.class, row.get("id"))).isZero();
+    }
+
     /** The inbound message row of a job. */
     protected Map<String, Object> inbound(long jobId) {
         return db.queryForMap("SELECT m.* FROM messages m JOIN ai_jobs j ON j.message_id = m.id WHERE j.id = ?", jobId);
     }
 
+    /** The customer messages stored for {@code instance} (a human agent's from-me messages are outbound). */
     protected long countMessages(String instance) {
-        return db.queryForObject("SELECT count(*) FROM messages WHERE instance = ?", Long.class, instance);
+        return db.queryForObject("SELECT count(*) FROM messages WHERE instance = ? AND direction = 'in'", Long.class, instance);
     }
 
     /** Waits for the job's reply to be sent and returns its row. */

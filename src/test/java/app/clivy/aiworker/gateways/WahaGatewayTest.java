@@ -57,7 +57,8 @@ class WahaGatewayTest extends GatewayTest {
         assertThat(inbound(job)).containsEntry("body", "ukuran XL ada?");
         assertThat(postJson("/webhook/ai", caption).body()).isEqualTo("{\"status\":\"duplicate\",\"job_id\":" + job + "}");
 
-        assertIgnored(postJson("/webhook/ai", event("message.any", "true_628123456789@c.us_3EB0A3", true, "agent")), "IsFromMe");
+        assertAgentMessage(postJson("/webhook/ai", event("message.any", "true_628123456789@c.us_3EB0A3", true, "agent")),
+                "true_628123456789@c.us_3EB0A3", "628123456789@s.whatsapp.net");
         assertIgnored(postJson("/webhook/ai", """
                 {"event":"message.ack","session":"%s","payload":{"id":"true_628@c.us_X","ack":3}}""".formatted(instance)),
                 "event message.ack is not a message");

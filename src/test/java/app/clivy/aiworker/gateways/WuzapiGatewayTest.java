@@ -88,7 +88,8 @@ class WuzapiGatewayTest extends GatewayTest {
         assertThat(again.body()).isEqualTo("{\"status\":\"duplicate\",\"job_id\":" + job + "}");
 
         String fromMe = json("Message", "wz-3", "{\"conversation\":\"sent from the phone\"}", true);
-        assertIgnored(postJson("/webhook/ai", fromMe, wuzapiSigned(fromMe.getBytes(StandardCharsets.UTF_8))), "IsFromMe");
+        assertAgentMessage(postJson("/webhook/ai", fromMe, wuzapiSigned(fromMe.getBytes(StandardCharsets.UTF_8))), "wz-3",
+                "628123456789@s.whatsapp.net");
 
         byte[] receipt = form("{\"type\":\"ReadReceipt\",\"event\":{\"MessageIDs\":[\"wz-2\"]}}");
         assertIgnored(post("/webhook/ai", FORM, receipt, wuzapiSigned(receipt)), "event type ReadReceipt is not a Message");

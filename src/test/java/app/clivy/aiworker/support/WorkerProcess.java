@@ -70,6 +70,10 @@ public final class WorkerProcess {
                 "--ai-worker.openrouter.api-key=sk-or-v1-process-test",
                 "--ai-worker.credits.startup-delay-ms=600000"));
         settings.forEach((key, value) -> command.add("--" + key + "=" + value));
+        if (!settings.containsKey("ai-worker.conversation.quiet-ms")) {
+            // the reference card's one answer per message, as in the tests' own JVM (pom.xml)
+            command.add("--ai-worker.conversation.quiet-ms=" + System.getProperty("ai-worker.conversation.quiet-ms", "0"));
+        }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         for (String inherited : List.of("DB_HOST", "SPRING_DATASOURCE_URL", "WEBHOOK_TOKEN", "WEBHOOK_HMAC_SECRET",
                 "WHATSAPP_GATEWAY_URL", "AI_WORKER_DEMO", "OPENROUTER_BASE_URL", "OPENROUTER_API_KEY",
