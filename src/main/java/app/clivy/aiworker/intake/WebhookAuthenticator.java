@@ -1,16 +1,16 @@
 package app.clivy.aiworker.intake;
 
-import app.clivy.aiworker.delivery.GatewaySettings;
-import org.springframework.beans.factory.annotation.Autowired;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Locale;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import app.clivy.aiworker.delivery.GatewaySettings;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -76,7 +76,7 @@ public class WebhookAuthenticator {
         String wuzapiSignature = message.getHeader("x-hmac-signature", String.class);
         String hubSignature = message.getHeader("X-Hub-Signature-256", String.class);
         if (wuzapiKey != null && wuzapiSignature != null && !wuzapiSignature.isEmpty()) {
-            String presented = wuzapiSignature.trim().toLowerCase(java.util.Locale.ROOT);
+            String presented = wuzapiSignature.trim().toLowerCase(Locale.ROOT);
             if (!matches(wuzapiKey, body, presented.startsWith(SIGNATURE_PREFIX) ? presented.substring(SIGNATURE_PREFIX.length()) : presented, "")) {
                 throw unauthorized("x-hmac-signature does not match the body");
             }
@@ -84,7 +84,7 @@ public class WebhookAuthenticator {
             return;
         }
         if (cloudAppSecret != null && hubSignature != null && !hubSignature.isEmpty()) {
-            if (matches(cloudAppSecret, body, hubSignature.trim().toLowerCase(java.util.Locale.ROOT), SIGNATURE_PREFIX)) {
+            if (matches(cloudAppSecret, body, hubSignature.trim().toLowerCase(Locale.ROOT), SIGNATURE_PREFIX)) {
                 exchange.setVariable("signedBy", CLOUD_API);
                 return;
             }
@@ -121,10 +121,7 @@ public class WebhookAuthenticator {
             if (signature == null || signature.isEmpty()) {
                 throw unauthorized("X-Hub-Signature-256 header is missing");
             }
-            byte[] presented = signature.trim().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-            byte[] expected = (SIGNATURE_PREFIX + HexFormat.of().formatHex(hmac(body == null ? new byte[0] : body)))
-                    .getBytes(StandardCharsets.US_ASCII);
-            if (!MessageDigest.isEqual(expected, presented)) {
+            if (!matches(hmacSecret, body, signature.trim().toLowerCase(Locale.ROOT), SIGNATURE_PREFIX)) {
                 throw unauthorized("X-Hub-Signature-256 does not match the body");
             }
         }
@@ -138,10 +135,6 @@ public class WebhookAuthenticator {
 
     private static byte[] bytes(String secret) {
         return secret == null || secret.isEmpty() ? null : secret.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private byte[] hmac(byte[] body) {
-        return hmac(hmacSecret, body);
     }
 
     private static byte[] hmac(byte[] secret, byte[] body) {

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import app.clivy.aiworker.context.ContextSettings;
@@ -40,7 +39,6 @@ public class WebhookEventParser {
 
     private final ObjectMapper json;
     private final Gateways gateways;
-    private final int maxBodyBytes;
     private final boolean acceptGroups;
     private final int maxAttempts;
     private final int contextMessages;
@@ -54,7 +52,6 @@ public class WebhookEventParser {
                 .build();
         this.json = new ObjectMapper(factory);
         this.gateways = gateways;
-        this.maxBodyBytes = intake.maxBodyBytes();
         this.acceptGroups = intake.acceptGroups();
         this.maxAttempts = worker.maxAttempts();
         this.contextMessages = context.messages();
@@ -79,13 +76,9 @@ public class WebhookEventParser {
         if (body == null || body.length == 0) {
             throw WebhookRejectedException.badRequest("request body is empty; expected a JSON gateway event");
         }
-        if (body.length > maxBodyBytes) {
-            throw new WebhookRejectedException(413, "payload_too_large",
-                    "request body is " + body.length + " bytes; the limit is " + maxBodyBytes);
-        }
         Map<String, String> fields = Map.of();
         byte[] event = body;
-        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+        if (WebhookFormBody.isForm(contentType)) {
             fields = formFields(body);
             String jsonData = fields.get("jsonData");
             if (jsonData == null || jsonData.isBlank()) {

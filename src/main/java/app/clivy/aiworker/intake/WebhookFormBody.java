@@ -23,9 +23,13 @@ public class WebhookFormBody {
     /** The intake route's step: for a form post, the body is the request's raw bytes. */
     public void restore(Exchange exchange) throws IOException {
         if (exchange.getIn() instanceof PlatformHttpMessage http && http.getRequest() != null
-                && http.getRequest().getContentType() != null
-                && http.getRequest().getContentType().toLowerCase(Locale.ROOT).startsWith(FORM)) {
+                && isForm(http.getRequest().getContentType())) {
             exchange.getIn().setBody(http.getRequest().getInputStream().readAllBytes());
         }
+    }
+
+    /** A form post's Content-Type (with or without a charset). */
+    static boolean isForm(String contentType) {
+        return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith(FORM);
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import app.clivy.aiworker.support.DeliveryTest;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -60,7 +61,8 @@ class LeaseTokenFenceTest extends DeliveryTest {
 
         // every other outcome of the old claim writes nothing either
         for (String outcome : List.of("direct:job-retry", "direct:job-permanent-failure", "direct:job-shrink", "direct:job-postpone")) {
-            template.send(outcome, exchange -> exchange.setVariable("job", new HashMap<>(oldClaim)));
+            Exchange sent = template.send(outcome, exchange -> exchange.setVariable("job", new HashMap<>(oldClaim)));
+            assertThat(sent.getException()).as(outcome + " ran to its statement").isNull();
         }
         String handBack = new ClassPathResource("sql/hand-back-jobs.sql").getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(named.queryForList(handBack, Map.of("node", oldClaim.get("locked_by"), "tokens", List.of(oldToken)), Long.class))
