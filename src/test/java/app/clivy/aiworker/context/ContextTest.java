@@ -26,11 +26,7 @@ class ContextTest extends WorkerTest {
     @Test
     void thePromptHoldsTheChatsRecentTurnsAndTheInstancesBestDocuments() throws Exception {
         String chat = "628555000111@s.whatsapp.net";
-        for (int i = 0; i < 12; i++) {
-            db.update("INSERT INTO messages (instance, chat, direction, gateway_message_id, body, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, now() - make_interval(mins => ?))",
-                    instance, chat, i % 2 == 0 ? "in" : "out", i % 2 == 0 ? "ctx-old-" + i : null, "turn " + i, 60 - i);
-        }
+        earlierMessages(chat, 12, i -> "turn " + i);
         // another chat of the instance, and the same chat on another instance: never in this prompt
         db.update("INSERT INTO messages (instance, chat, direction, body) VALUES (?, 'other@s.whatsapp.net', 'in', 'not this chat')", instance);
         db.update("INSERT INTO messages (instance, chat, direction, body) VALUES ('elsewhere', ?, 'in', 'not this instance')", chat);
