@@ -218,7 +218,10 @@ public class BenchDriver {
                         new Launch(JAR, List.of(), "pgdata", false)));
                 drainPhase(r, "drain_packed"); // also the warm-up of the in-flight phase (a fresh JVM's compiler)
                 inflightPhase(r);
-                r.put("rss_packed_mb", peakRssMb(worker.pid()));
+                // plain java -jar relaunches itself in a child JVM with the recommended options: both processes count
+                r.put("rss_packed_parent_mb", peakRssMb(worker.pid()));
+                r.put("rss_packed_child_mb", childJvms().mapToDouble(BenchDriver::peakRssMbOrNaN).sum());
+                r.put("rss_packed_mb", d(r, "rss_packed_parent_mb") + d(r, "rss_packed_child_mb"));
                 stopWorker();
             }
             r.put("fake_calls", fakeCalls.get());
@@ -623,7 +626,7 @@ public class BenchDriver {
         fakeLatencyMs = 0;
         int before = countDone();
         log("worker alone: a stored backlog of " + DRAIN_JOBS + " jobs drained, 0 ms fake");
-        long cpu0 = cpuTicks(worker.pid());
+        long cpu0 = workerCpuTicks();
         long self0 = cpuTicks(ProcessHandle.current().pid());
         long calls0 = fakeCalls.get();
         startProfile(key);
@@ -634,7 +637,7 @@ public class BenchDriver {
         stopProfile(key);
         double tick = 1000.0 / clockTicks();
         r.put(key + "_jobs_s", DRAIN_JOBS / seconds);
-        r.put(key + "_cpu_ms_per_job", (cpuTicks(worker.pid()) - cpu0) * tick / DRAIN_JOBS);
+        r.put(key + "_cpu_ms_per_job", (workerCpuTicks() - cpu0) * tick / DRAIN_JOBS);
         cpuShares(r, key, shares0, DRAIN_JOBS);
         r.put(key + "_fake_cpu_ms_per_call", (cpuTicks(ProcessHandle.current().pid()) - self0) * tick
                 / Math.max(1, fakeCalls.get() - calls0));
@@ -797,7 +800,8 @@ public class BenchDriver {
         rows.add(row("CPU per job (worker JVM, end to end)", f2(d(r, "cpu_ms_per_job")) + " ms", "", "<= 3 ms", verdict(d(r, "cpu_ms_per_job") <= 3)));
         rows.add(row("peak RSS (VmHWM, worker JVM)", f(d(r, "rss_peak_mb")) + " MB", "recommended options, whole run", "<= 400 MB",
                 verdict(d(r, "rss_peak_mb") <= 400)));
-        rows.add(row("peak RSS, java -jar, no options", f(d(r, "rss_packed_mb")) + " MB", "packed jar, after a drain and in flight", "<= 400 MB",
+        rows.add(row("peak RSS, java -jar, no options", f(d(r, "rss_packed_mb")) + " MB", "packed jar, after a drain and in flight; launcher "
+                + f(d(r, "rss_packed_parent_mb")) + " + worker (child JVM) " + f(d(r, "rss_packed_child_mb")) + " MB", "<= 400 MB",
                 verdict(d(r, "rss_packed_mb") <= 400)));
         rows.add(row("time to ready (restart)", f2(d(r, "ready_s")) + " s", "first start, new database: " + f2(d(r, "ready_cold_s")) + " s",
                 "<= 8 s", verdict(d(r, "ready_s") <= 8)));
@@ -910,7 +914,7 @@ public class BenchDriver {
     /** Starts the jar and returns seconds until readiness is 200 and a first webhook got 202. */
     static double startWorker(int fakePort, boolean workerOn, int concurrency, String logName, Launch launch) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(WORKER_JAVA));
-        // the JVM options the README recommends (and the Dockerfile and spring-boot:run use)
+        // the JVM options the README recommends (JvmRelaunch.RECOMMENDED_OPTIONS; the Dockerfile and spring-boot:run use them)
         String opts = System.getenv().getOrDefault("BENCH_WORKER_JAVA_OPTS", "-Xmx144m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         if (!opts.isBlank() && launch.recommendedOptions()) {
             cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
@@ -1062,13 +1066,13 @@ public class BenchDriver {
     /** CPU ms per unit since {@code [worker, database, driver]} ticks were read: the same three now. */
     static void cpuShares(Map<String, Object> r, String key, long[] at, int units) throws IOException {
         double tick = 1000.0 / clockTicks();
-        r.put(key + "_cpu_worker_ms", (cpuTicks(worker.pid()) - at[0]) * tick / units);
+        r.put(key + "_cpu_worker_ms", (workerCpuTicks() - at[0]) * tick / units);
         r.put(key + "_cpu_db_ms", (databaseTicks() - at[1]) * tick / units);
         r.put(key + "_cpu_driver_ms", (driverTicks() - at[2]) * tick / units);
     }
 
     static long[] cpuNow() throws IOException {
-        return new long[] {cpuTicks(worker.pid()), databaseTicks(), driverTicks()};
+        return new long[] {workerCpuTicks(), databaseTicks(), driverTicks()};
     }
 
     /** This JVM's CPU and its ended children's (wrk, once it exited and was waited for). */
@@ -1086,6 +1090,28 @@ public class BenchDriver {
             return Long.parseLong(out);
         } catch (Exception e) {
             return 100;
+        }
+    }
+
+    /** The JVMs the worker process started: plain {@code java -jar} runs the worker in one (a relaunch with its options). */
+    static java.util.stream.Stream<ProcessHandle> childJvms() {
+        return worker.children().filter(c -> c.info().command().map(cmd -> cmd.endsWith("/java")).orElse(false));
+    }
+
+    /** CPU of the worker process and of the child JVM it may have relaunched itself in. */
+    static long workerCpuTicks() throws IOException {
+        long ticks = cpuTicks(worker.pid());
+        for (ProcessHandle child : childJvms().toList()) {
+            ticks += cpuTicks(child.pid());
+        }
+        return ticks;
+    }
+
+    static double peakRssMbOrNaN(ProcessHandle process) {
+        try {
+            return peakRssMb(process.pid());
+        } catch (IOException gone) {
+            return Double.NaN;
         }
     }
 
