@@ -15,7 +15,9 @@ public record IntakeSettings(
         @NotNull String token,
         @NotNull String hmacSecret,
         @Min(1) long retryAfterSeconds,
-        @Min(0) int rateLimitPerMinute) {
+        @Min(0) int rateLimitPerMinute,
+        @Min(1) int storeBatch,
+        @Min(1) int storeWriters) {
 
     @Override
     public String toString() {

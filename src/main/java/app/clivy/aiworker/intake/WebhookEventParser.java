@@ -61,7 +61,7 @@ public class WebhookEventParser {
 
     /**
      * The route's step: body = the list of messages of the post, each the values to store (keys
-     * match the named parameters of sql/intake-message.sql) or a map holding only
+     * the keys sql/intake-messages.sql reads through IntakeStore) or a map holding only
      * {@code ignoredReason}; variable {@code gateway} = the gateway's name.
      */
     public void parse(Exchange exchange) {
