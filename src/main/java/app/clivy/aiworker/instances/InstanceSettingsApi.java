@@ -27,7 +27,8 @@ public class InstanceSettingsApi {
     static final int MAX_PROMPT_CHARS = 20_000;
     static final int MAX_FALLBACKS = 10;
     static final long MAX_QUIET_MS = 600_000;
-    static final int MAX_HANDOFF_MINUTES = 10_080;
+    /** A week: the longest handoff period, and the longest an operator's take-over of a chat. */
+    public static final int MAX_HANDOFF_MINUTES = 7 * 24 * 60;
     static final BigDecimal MAX_CAP = new BigDecimal("1000000");
     /** An OpenRouter model id: {@code author/slug}, optionally {@code :variant}. */
     static final String MODEL_ID = "[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*";

@@ -83,6 +83,12 @@ class ConversationTest extends DeliveryTest {
                 .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", BASIC).build());
     }
 
+    private HttpResponse<String> api(String method, String path, String body) {
+        return client().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                .header("Authorization", BASIC).build());
+    }
+
     private double counter(String outcome, String errorClass) {
         return registry.find("ai_worker_jobs_finished").tag("outcome", outcome).tag("error_class", errorClass)
                 .counters().stream().mapToDouble(c -> c.count()).sum();
@@ -232,6 +238,31 @@ class ConversationTest extends DeliveryTest {
         assertThat(json.readTree(String.valueOf(awaitJob(after, "done", 1).get("output_json"))).path("reply").asText())
                 .isEqualTo("Baik kak");
         assertThat(calls(marker)).hasSize(1);
+    }
+
+    @Test
+    void aTakeOverWithoutMinutesIsRefusedWhenTheInstanceHandoffIsOff() throws Exception {
+        String chat = chat();
+        String handoff = "/api/chats/" + instance + "/" + chat + "/handoff";
+        HttpResponse<String> off = api("PUT", "/api/instances/" + instance, "{\"handoff_minutes\":0}");
+        assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+
+        // no minutes and no period of the instance to default to: 400 saying so, nothing handed over
+        HttpResponse<String> refused = api("PUT", handoff);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        JsonNode error = json.readTree(refused.body());
+        assertThat(error.path("error").asText()).isEqualTo("invalid_request");
+        assertThat(error.path("message").asText()).contains("minutes must be given").contains("handoff is off");
+        assertThat(workerControl.takeOverChat(instance, chat, 0)).startsWith("Chat not handed to humans: ")
+                .contains("handoff is off");
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM chat_handoffs WHERE instance = ?", Long.class, instance)).isZero();
+        assertThat(api("GET", handoff).body()).contains("\"handled_by\": \"ai\"");
+
+        // with minutes the operator takes the chat over all the same
+        HttpResponse<String> taken = api("PUT", handoff + "?minutes=5");
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+        assertThat(taken.body()).contains("\"handled_by\": \"human\"");
     }
 
     @Test
