@@ -147,6 +147,54 @@ class ConversationTest extends DeliveryTest {
     }
 
     @Test
+    void aBurstWhoseAnswerFailsPermanentlyEndsTogether() throws Exception {
+        String chat = chat();
+        String marker = "burst-402-" + UUID.randomUUID();
+        when(marker, FakeOpenRouter.error(402, "Insufficient credits", null));
+        double failedBefore = counter("failed", "payment");
+        double absorbedBefore = counter("absorbed", "payment");
+
+        long first = postMessage(chat, "halo " + marker);
+        Thread.sleep(300); // the customer types: messages 300 ms apart (input pacing, not waiting for work)
+        long second = postMessage(chat, "mau tanya");
+        Thread.sleep(300);
+        long third = postMessage(chat, "harga paket B berapa?");
+
+        // the answering job fails at once (402): its older burst jobs end with it, never claimed
+        Map<String, Object> answering = awaitJob(third, "failed", 1);
+        assertThat(answering.get("error_class")).isEqualTo("payment");
+        assertThat(calls(marker)).hasSize(1);
+        for (long absorbed : new long[] {first, second}) {
+            Map<String, Object> row = job(absorbed);
+            assertThat(row.get("status")).isEqualTo("failed");
+            assertThat(row.get("attempts")).isEqualTo(0);
+            assertThat(row.get("error_class")).isEqualTo("payment");
+            assertThat(row.get("error_msg")).isEqualTo(answering.get("error_msg"));
+            assertThat(row.get("locked_by")).isNull();
+            assertThat(json.readTree(String.valueOf(row.get("output_json"))).path("answered_by_job").asLong()).isEqualTo(third);
+        }
+        assertThat(sum("SELECT COUNT(*) FROM ai_jobs WHERE status IN ('pending', 'processing') AND instance = ?")).isZero();
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM messages WHERE instance = ? AND direction = 'out'", Long.class, instance))
+                .isZero();
+        // counted once: one failed run, two absorbed; the seed's lines for the answering job only
+        assertThat(counter("failed", "payment")).isEqualTo(failedBefore + 1);
+        assertThat(counter("absorbed", "payment")).isEqualTo(absorbedBefore + 2);
+        assertThat(logs.lines()).filteredOn(l -> l.contains("🚫 Job #")).hasSize(1)
+                .allSatisfy(l -> assertThat(l).contains("🚫 Job #" + third + " permanently failed: Non-retryable error: 402"));
+        // the reference card's failed-jobs SQL: each unanswered message once, under the one cause
+        assertThat(db.queryForList("SELECT error_msg, COUNT(*) AS n FROM ai_jobs WHERE status='failed' AND instance = ?"
+                + " AND updated_at > NOW() - INTERVAL '24 hours' GROUP BY error_msg", instance))
+                .singleElement().satisfies(r -> assertThat(((Number) r.get("n")).longValue()).isEqualTo(3));
+
+        // the chat's next message is a burst of its own: answered (when the provider is back) without the failed one
+        answer("again-" + marker, "Paket B Rp150.000", 40, 4, "Paket B", "GW-BURST-402");
+        long next = postMessage(chat, "halo lagi again-" + marker);
+        awaitJob(next, "done", 1);
+        assertThat(calls("again-" + marker)).hasSize(1);
+        assertThat(job(first).get("status")).isEqualTo("failed");
+    }
+
+    @Test
     void aHumanAgentTakesTheChatUntilTheHandoffEnds() throws Exception {
         String chat = chat();
         String marker = "agent-" + UUID.randomUUID();
