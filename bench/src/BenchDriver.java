@@ -69,6 +69,9 @@ public class BenchDriver {
     static final int CLAIM_POOL = env("BENCH_CLAIM_POOL", 150000);
     static final int CHATS = env("BENCH_CHATS", 200);
     static final int MAX_SECONDS = env("BENCH_MAX_SECONDS", 600);
+    /** BENCH_PHASES=intake,e2e,...: run only these (a quicker loop while tuning; the table then shows only their rows) */
+    static final java.util.Set<String> PHASES = java.util.Set.of(System.getenv().getOrDefault("BENCH_PHASES",
+            "intake,baselines,peer,pickup,e2e,drain,slow,packed").split(","));
 
     static final String JAR = System.getenv("BENCH_JAR");
     /** the jar extracted by bench/run (java -Djarmode=tools ... extract): plain classpath, no nested jars */
@@ -161,9 +164,15 @@ public class BenchDriver {
             if (!DB_HOST.isEmpty()) {
                 wipe();
             }
-            intakePhase(r);
-            baselines(r);
-            peerPhase(r, fakePort);
+            if (PHASES.contains("intake")) {
+                intakePhase(r);
+            }
+            if (PHASES.contains("baselines")) {
+                baselines(r);
+            }
+            if (PHASES.contains("peer")) {
+                peerPhase(r, fakePort);
+            }
             wipe();
             stopWorker();
 
@@ -173,23 +182,33 @@ public class BenchDriver {
             double ready = startWorker(fakePort, true, CONCURRENCY, "worker-full.log", Launch.recommended());
             r.put("ready_s", ready);
             seedDocuments();
-            pickupPhase(r);
-            endToEndPhase(r);
-            drainPhase(r, "drain");
-            slowPhase(r);
+            if (PHASES.contains("pickup")) {
+                pickupPhase(r);
+            }
+            if (PHASES.contains("e2e")) {
+                endToEndPhase(r);
+            }
+            if (PHASES.contains("drain")) {
+                drainPhase(r, "drain");
+            }
+            if (PHASES.contains("slow")) {
+                slowPhase(r);
+            }
             r.put("rss_peak_mb", peakRssMb(worker.pid()));
             stopWorker();
 
             // --- run 3: the packed jar as `java -jar` with no options at all (nested jars, no archive,
             // the JVM's own heap ergonomics), 64 slots: the 1 s in-flight figure, a drain, its RSS ---
-            log("restarting from the packed jar (java -jar, no JVM options, AI_WORKER_CONCURRENCY=" + INFLIGHT_CONCURRENCY + ")");
-            r.put("ready_packed_s", startWorker(fakePort, true, INFLIGHT_CONCURRENCY, "worker-packed.log",
-                    new Launch(JAR, List.of(), "pgdata", false)));
-            drainPhase(r, "drain_packed"); // also the warm-up of the in-flight phase (a fresh JVM's compiler)
-            inflightPhase(r);
-            r.put("rss_packed_mb", peakRssMb(worker.pid()));
+            if (PHASES.contains("packed")) {
+                log("restarting from the packed jar (java -jar, no JVM options, AI_WORKER_CONCURRENCY=" + INFLIGHT_CONCURRENCY + ")");
+                r.put("ready_packed_s", startWorker(fakePort, true, INFLIGHT_CONCURRENCY, "worker-packed.log",
+                        new Launch(JAR, List.of(), "pgdata", false)));
+                drainPhase(r, "drain_packed"); // also the warm-up of the in-flight phase (a fresh JVM's compiler)
+                inflightPhase(r);
+                r.put("rss_packed_mb", peakRssMb(worker.pid()));
+                stopWorker();
+            }
             r.put("fake_calls", fakeCalls.get());
-            stopWorker();
         } catch (Throwable t) {
             System.err.println("bench: failed: " + t);
             t.printStackTrace();
@@ -198,6 +217,10 @@ public class BenchDriver {
             System.exit(1);
         }
         fake.stop(0);
+        if (PHASES.size() < 8) {
+            System.out.println("BENCH_JSON " + json(r)); // a partial run: its figures only, no table
+            System.exit(0);
+        }
         report(r);
         System.exit(0); // the fake's pool threads are not daemons
     }
@@ -207,7 +230,11 @@ public class BenchDriver {
     static void intakePhase(Map<String, Object> r) throws Exception {
         log("intake: " + WARMUP_REQUESTS + " warm-up + " + INTAKE_REQUESTS + " webhooks, " + INTAKE_CLIENTS + " clients");
         drive(WARMUP_REQUESTS, INTAKE_CLIENTS, "warm");
+        startProfile("intake");
+        long cpu0 = cpuTicks(worker.pid());
         long[] lat = drive(INTAKE_REQUESTS, INTAKE_CLIENTS, "intake");
+        r.put("intake_cpu_ms_per_request", (cpuTicks(worker.pid()) - cpu0) * (1000.0 / clockTicks()) / (lat.length - 1));
+        stopProfile("intake");
         long elapsed = lat[lat.length - 1];
         long[] sorted = Arrays.copyOf(lat, lat.length - 1);
         Arrays.sort(sorted);
@@ -422,7 +449,7 @@ public class BenchDriver {
         int warmed = drive(warm, INTAKE_CLIENTS, "e2ewarm").length - 1;
         waitDone(before + warmed, 180);
         before += warmed;
-        profile("JFR.start", "name=e2e", "settings=profile", "jdk.ExecutionSample#period=2ms");
+        startProfile("e2e");
         long cpu0 = cpuTicks(worker.pid());
         long t0 = System.nanoTime();
         int jobs = drive(E2E_JOBS, INTAKE_CLIENTS, "e2e").length - 1;
@@ -430,7 +457,7 @@ public class BenchDriver {
         waitDone(before + jobs, 180);
         long t1 = System.nanoTime();
         long cpu1 = cpuTicks(worker.pid());
-        profile("JFR.stop", "name=e2e", "filename=" + TMP.resolve("e2e.jfr"));
+        stopProfile("e2e");
         r.put("e2e_jobs", jobs);
         r.put("e2e_jobs_s", jobs / ((t1 - t0) / 1e9));
         r.put("e2e_post_s", (postedAt - t0) / 1e9);
@@ -488,9 +515,11 @@ public class BenchDriver {
         long cpu0 = cpuTicks(worker.pid());
         long self0 = cpuTicks(ProcessHandle.current().pid());
         long calls0 = fakeCalls.get();
+        startProfile(key);
         long t0 = storeBacklog(key, DRAIN_JOBS);
         waitDone(before + DRAIN_JOBS, 180);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        stopProfile(key);
         double tick = 1000.0 / clockTicks();
         r.put(key + "_jobs_s", DRAIN_JOBS / seconds);
         r.put(key + "_cpu_ms_per_job", (cpuTicks(worker.pid()) - cpu0) * tick / DRAIN_JOBS);
@@ -661,10 +690,8 @@ public class BenchDriver {
         System.out.println("clivy-ai-worker benchmark, " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors()
                 + " cores, database " + (DB_HOST.isEmpty() ? "embedded PostgreSQL (one the worker started)" : DB_HOST));
         System.out.print(t);
-        StringBuilder json = new StringBuilder("{\"date\":\"" + Instant.now() + "\",\"cores\":"
-                + Runtime.getRuntime().availableProcessors());
-        r.forEach((k, v) -> json.append(",\"").append(k).append("\":").append(v instanceof Double x
-                ? (x.isNaN() || x.isInfinite() ? "null" : String.format(Locale.ROOT, "%.3f", x)) : v));
+        StringBuilder json = new StringBuilder(json(r));
+        json.setLength(json.length() - 1);
         json.append(",\"pass\":{\"intake\":").append(intakeRatio >= 0.25 && d(r, "intake_p99_ms") < 20)
                 .append(",\"e2e\":").append(e2eRatio >= 0.30)
                 .append(",\"pickup\":").append(d(r, "pickup_p50_ms") <= 5)
@@ -675,6 +702,15 @@ public class BenchDriver {
                 .append(",\"slow\":").append(slowPass)
                 .append(",\"ready\":").append(d(r, "ready_s") <= 8).append("}}");
         System.out.println("BENCH_JSON " + json);
+    }
+
+    /** The figures as one JSON object (doubles to 3 places). */
+    static String json(Map<String, Object> r) {
+        StringBuilder json = new StringBuilder("{\"date\":\"" + Instant.now() + "\",\"cores\":"
+                + Runtime.getRuntime().availableProcessors());
+        r.forEach((k, v) -> json.append(",\"").append(k).append("\":").append(v instanceof Double x
+                ? (x.isNaN() || x.isInfinite() ? "null" : String.format(Locale.ROOT, "%.3f", x)) : v));
+        return json.append("}").toString();
     }
 
     static String[] row(String... cells) {
@@ -752,6 +788,8 @@ public class BenchDriver {
             e.put("AI_WORKER_CONCURRENCY", String.valueOf(concurrency));
         }
         e.put("AI_WORKER_NODE_ID", "bench");
+        // the reference card's mode: each message answered at once (no chat-level quiet period)
+        e.put("AI_WORKER_CONVERSATION_QUIET_MS", System.getenv().getOrDefault("BENCH_QUIET_MS", "0"));
         e.put("AI_WORKER_CREDITS_ALERT_URL", "");
         if (DB_HOST.isEmpty()) {
             e.put("AI_WORKER_DATA_DIR", TMP.resolve(launch.dataDir()).toString());
@@ -791,10 +829,25 @@ public class BenchDriver {
      * BENCH_PROFILE=1: a JFR recording of the worker over the end-to-end phase, written to e2e.jfr in
      * the temp folder (keep it with BENCH_KEEP=1; read it with {@code jfr print} or JDK Mission Control).
      */
-    static void profile(String... jcmdArgs) throws Exception {
-        if (!"1".equals(System.getenv("BENCH_PROFILE"))) {
-            return;
+    static void startProfile(String phase) throws Exception {
+        if (profiled(phase)) {
+            profile("JFR.start", "name=" + phase, "settings=profile", "jdk.ExecutionSample#period=2ms");
         }
+    }
+
+    static void stopProfile(String phase) throws Exception {
+        if (profiled(phase)) {
+            profile("JFR.stop", "name=" + phase, "filename=" + TMP.resolve(phase + ".jfr"));
+        }
+    }
+
+    /** BENCH_PROFILE=1 is the end-to-end phase; or a list of phases: intake,e2e,drain,drain_packed */
+    static boolean profiled(String phase) {
+        String want = System.getenv().getOrDefault("BENCH_PROFILE", "");
+        return ("1".equals(want) && "e2e".equals(phase)) || Arrays.asList(want.split(",")).contains(phase);
+    }
+
+    static void profile(String... jcmdArgs) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("jcmd", String.valueOf(worker.pid())));
         cmd.addAll(Arrays.asList(jcmdArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

@@ -8,6 +8,7 @@
 -- is processing, so one claim per chat at a time, across nodes: a concurrent claim that saw the
 -- newest job pending either finds it locked (skipped) or, once committed, re-reads it as processing,
 -- and never takes an older job while its snapshot shows a newer one pending.
+-- Each job comes with its chat's handoff: human_until while a human agent has the chat, else null.
 UPDATE ai_jobs j
    SET status       = 'processing',
        attempts     = j.attempts + 1,
@@ -28,4 +29,7 @@ UPDATE ai_jobs j
                  LIMIT :#slots
                    FOR UPDATE SKIP LOCKED)
 RETURNING j.id, j.message_id, j.instance, j.chat, j.attempts, j.max_attempts, j.context_messages,
-          j.input_json::text AS input_json, j.lease_token
+          j.input_json::text AS input_json, j.lease_token,
+          (SELECT trim(both '"' from to_jsonb(h.human_until)::text)
+             FROM chat_handoffs h
+            WHERE h.instance = j.instance AND h.chat = j.chat AND h.human_until > now()) AS human_until

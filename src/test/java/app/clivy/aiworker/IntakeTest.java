@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,7 +15,9 @@ import app.clivy.aiworker.config.SynchronousPlatformHttp;
 import app.clivy.aiworker.database.PlannedSqlParameters;
 import app.clivy.aiworker.support.BundleTest;
 import app.clivy.aiworker.support.WebhookClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
+import org.awaitility.Awaitility;
 import org.apache.camel.component.platform.http.spi.PlatformHttpConsumerAware;
 import org.apache.camel.component.sql.SqlEndpoint;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,6 +41,12 @@ class IntakeTest extends BundleTest {
     @Autowired
     CamelContext camel;
 
+    @Autowired
+    SynchronousPlatformHttp.Engine engine;
+
+    @Autowired
+    MeterRegistry meters;
+
     WebhookClient client;
     String instance;
 
@@ -55,6 +64,27 @@ class IntakeTest extends BundleTest {
                 assertThat(endpoint.getPrepareStatementStrategy()).isInstanceOf(PlannedSqlParameters.class));
         var webhook = (PlatformHttpConsumerAware) camel.getRoute("intake").getConsumer();
         assertThat(webhook.getPlatformHttpConsumer().getClass().getEnclosingClass()).isEqualTo(SynchronousPlatformHttp.class);
+    }
+
+    /**
+     * A webhook POST goes from the edge filter straight to the intake route's consumer: Spring MVC
+     * (and Boot's request observation around it) never sees it, while the GET handshake, served by
+     * another route, goes through MVC as before.
+     */
+    @Test
+    void theWebhookPostGoesStraightToItsRoute() {
+        assertThat(engine.consumerFor("POST", "/webhook/ai")).isSameAs(
+                ((PlatformHttpConsumerAware) camel.getRoute("intake").getConsumer()).getPlatformHttpConsumer());
+        assertThat(engine.consumerFor("POST", "/webhook/ai/waha")).isNotNull();
+        assertThat(engine.consumerFor("POST", "/webhook/aix")).isNull();
+
+        assertThat(client.post("/webhook/ai", textEvent(instance, "direct-1", "628111@s.whatsapp.net", "Halo")).statusCode())
+                .isEqualTo(202);
+        assertThat(client.get("/webhook/ai?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1").statusCode())
+                .isEqualTo(403);
+        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(meters.find("http.server.requests").tag("method", "GET").timers()).isNotEmpty());
+        assertThat(meters.find("http.server.requests").tag("method", "POST").timers()).isEmpty();
     }
 
     @Test

@@ -1,6 +1,5 @@
 package app.clivy.aiworker.context;
 
-import java.util.List;
 import java.util.Map;
 
 import app.clivy.aiworker.instances.InstanceSettings;
@@ -50,22 +49,24 @@ public class ContextBuilder {
     }
 
     /**
-     * @param job       the claimed row (id, instance, chat, input_json, ...)
-     * @param history   the chat's earlier messages, oldest first: {@code direction}, {@code body}
-     * @param documents the ranked documents, best first: {@code title}, {@code content}
+     * @param job     the claimed row (id, instance, chat, input_json, ...)
+     * @param context the row of {@code sql/context.sql}: {@code history}, the chat's earlier messages,
+     *                oldest first ({@code direction}, {@code body}); {@code documents}, the ranked
+     *                documents, best first ({@code title}, {@code content}); both JSON arrays
      * @return the request body for {@code POST /api/v1/chat/completions}
      */
-    public String buildRequest(Map<String, Object> job, List<Map<String, Object>> history,
-                               List<Map<String, Object>> documents) throws Exception {
+    public String buildRequest(Map<String, Object> job, Map<String, Object> context) throws Exception {
         JsonNode input = json.readTree(String.valueOf(job.get("input_json")));
+        JsonNode history = json.readTree(String.valueOf(context.get("history")));
+        JsonNode documents = json.readTree(String.valueOf(context.get("documents")));
 
         Settings instance = settings.of(String.valueOf(job.get("instance")));
         StringBuilder system = new StringBuilder(instance.systemPrompt());
         if (!documents.isEmpty()) {
             system.append("\n\nKnowledge documents:");
-            for (Map<String, Object> doc : documents) {
-                system.append("\n\n### ").append(doc.get("title")).append('\n')
-                        .append(cut(String.valueOf(doc.get("content")), documentChars));
+            for (JsonNode doc : documents) {
+                system.append("\n\n### ").append(doc.path("title").asText()).append('\n')
+                        .append(cut(doc.path("content").asText(), documentChars));
             }
         }
 
@@ -82,10 +83,10 @@ public class ContextBuilder {
         ArrayNode messages = request.putArray("messages");
         messages.addObject().put("role", "system").put("content", system.toString());
         int userChars = 0;
-        for (Map<String, Object> m : history) {
-            String body = cut(String.valueOf(m.get("body")), messageChars);
+        for (JsonNode m : history) {
+            String body = cut(m.path("body").asText(), messageChars);
             userChars += body.length();
-            messages.addObject().put("role", "out".equals(m.get("direction")) ? "assistant" : "user").put("content", body);
+            messages.addObject().put("role", "out".equals(m.path("direction").asText()) ? "assistant" : "user").put("content", body);
         }
         // the question itself goes whole: the prompt's size is shrunk through history, not by
         // cutting what the customer asked

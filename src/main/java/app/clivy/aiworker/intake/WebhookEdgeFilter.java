@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import app.clivy.aiworker.config.SynchronousPlatformHttp;
 import app.clivy.aiworker.operations.JobMetrics;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -41,10 +42,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * (reading stops there). A body within the limit is handed on in memory, so authentication and
  * parsing never see more than the limit.</li>
  * </ol>
- * Answers are JSON, counted like the route's ({@code ai_worker_webhook_requests_total}).
+ * A POST within the limits goes straight to its started platform-http consumer (the
+ * {@code intake} route), on this thread: Spring MVC's dispatcher and the filters behind this one
+ * have nothing to do for it ({@link SynchronousPlatformHttp}); with the route stopped it goes on
+ * down the chain as any request. Answers are JSON, counted like the route's
+ * ({@code ai_worker_webhook_requests_total}); Boot's {@code http_server_requests} leaves the webhook
+ * out.
  */
 @Component
-@Order(Ordered.HIGHEST_PRECEDENCE + 2) // right after Boot's request observation filter, before security and MVC
+@Order(Ordered.HIGHEST_PRECEDENCE) // first: before Boot's request observation, security and MVC
 public class WebhookEdgeFilter extends OncePerRequestFilter {
 
     /**
@@ -62,11 +68,14 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
     private final IntakeGate gate;
     private final int maxBodyBytes;
     private final ObjectProvider<JobMetrics> metrics;
+    private final ObjectProvider<SynchronousPlatformHttp.Engine> engine;
 
-    public WebhookEdgeFilter(IntakeGate gate, IntakeSettings settings, ObjectProvider<JobMetrics> metrics) {
+    public WebhookEdgeFilter(IntakeGate gate, IntakeSettings settings, ObjectProvider<JobMetrics> metrics,
+            ObjectProvider<SynchronousPlatformHttp.Engine> engine) {
         this.gate = gate;
         this.maxBodyBytes = settings.maxBodyBytes();
         this.metrics = metrics;
+        this.engine = engine;
     }
 
     @Override
@@ -93,7 +102,7 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
                     return;
                 }
                 if (body != null) {
-                    chain.doFilter(new ReadBody(request, body), response);
+                    dispatch(new ReadBody(request, body), response, chain);
                     return;
                 }
                 refusal = new WebhookRejectedException(413, "payload_too_large",
@@ -105,6 +114,19 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /** To the route's consumer directly when it runs, else down the chain. */
+    private void dispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        SynchronousPlatformHttp.Engine routes = engine.getIfAvailable();
+        SynchronousPlatformHttp.Consumer consumer = routes == null ? null
+                : routes.consumerFor(request.getMethod(), request.getRequestURI().substring(request.getContextPath().length()));
+        if (consumer == null) {
+            chain.doFilter(request, response);
+            return;
+        }
+        consumer.service(request, response);
     }
 
     private static WebhookRejectedException unsupportedContentType(String contentType) {

@@ -54,6 +54,19 @@ public abstract class WorkerTest extends BundleTest {
         return Long.parseLong(res.body().replaceAll("\\D", ""));
     }
 
+    /**
+     * Stores {@code n} earlier messages of the chat, a minute apart and an hour ago at the oldest:
+     * even ones inbound, odd ones our replies; {@code body} gives message i's text.
+     */
+    protected void earlierMessages(String chat, int n, java.util.function.IntFunction<String> body) {
+        for (int i = 0; i < n; i++) {
+            db.update("INSERT INTO messages (instance, chat, direction, gateway_message_id, body, created_at) "
+                            + "VALUES (?, ?, ?, ?, ?, now() - make_interval(mins => ?))",
+                    instance, chat, i % 2 == 0 ? "in" : "out", i % 2 == 0 ? "old-" + UUID.randomUUID() : null,
+                    body.apply(i), 60 - i);
+        }
+    }
+
     protected Map<String, Object> job(long id) {
         return db.queryForMap("SELECT *, EXTRACT(EPOCH FROM run_at - now()) AS run_in_seconds FROM ai_jobs WHERE id = ?", id);
     }

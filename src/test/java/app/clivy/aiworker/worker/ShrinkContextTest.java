@@ -25,12 +25,7 @@ class ShrinkContextTest extends WorkerTest {
     @Test
     void aContextLengthErrorReRunsTheJobWithFiveMessagesAndItCompletes() throws Exception {
         String chat = "628123456789@s.whatsapp.net";
-        for (int i = 0; i < 12; i++) {
-            db.update("INSERT INTO messages (instance, chat, direction, gateway_message_id, body, created_at) "
-                            + "VALUES (?, ?, ?, ?, ?, now() - make_interval(mins => ?))",
-                    instance, chat, i % 2 == 0 ? "in" : "out", i % 2 == 0 ? "old-" + i : null,
-                    "earlier message " + i + " " + "x".repeat(300), 60 - i);
-        }
+        earlierMessages(chat, 12, i -> "earlier message " + i + " " + "x".repeat(300));
         server().stubFor(chat("shrink-e2e").inScenario("shrink").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(contextLengthExceeded()).willSetStateTo("shrunk"));
         server().stubFor(chat("shrink-e2e").inScenario("shrink").whenScenarioStateIs("shrunk")
