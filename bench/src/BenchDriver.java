@@ -78,6 +78,10 @@ public class BenchDriver {
     static final String APP_JAR = System.getenv().getOrDefault("BENCH_APP_JAR", JAR);
     /** class-data archive of the extracted jar, written by a training start (BENCH_CDS=no: none) */
     static final Path CDS_ARCHIVE = Path.of(System.getenv("BENCH_TMP")).resolve("app.jsa");
+    /** the worker's java (BENCH_WORKER_JAVA, e.g. a JDK 25's bin/java); the driver runs on the default one */
+    static final String WORKER_JAVA = System.getenv().getOrDefault("BENCH_WORKER_JAVA", "java");
+    /** BENCH_AOT=1 (JDK 24+): an AOT cache (classes loaded and linked, method profiles) instead of the class-data archive */
+    static final boolean AOT = "1".equals(System.getenv("BENCH_AOT"));
     static final boolean CDS = !"no".equals(System.getenv("BENCH_CDS")) && !APP_JAR.equals(JAR);
 
     /** How the worker is launched: which jar, extra JVM options, which embedded data folder. */
@@ -87,8 +91,11 @@ public class BenchDriver {
         }
 
         static Launch recommended() {
-            return new Launch(APP_JAR, CDS && Files.exists(CDS_ARCHIVE)
-                    ? List.of("-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-Xlog:cds=off", "-Xlog:class+path=off") : List.of(), "pgdata");
+            if (!CDS || !Files.exists(CDS_ARCHIVE)) {
+                return new Launch(APP_JAR, List.of(), "pgdata");
+            }
+            return new Launch(APP_JAR, AOT ? List.of("-XX:AOTCache=" + CDS_ARCHIVE, "-Xlog:aot=off", "-Xlog:cds=off")
+                    : List.of("-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-Xlog:cds=off", "-Xlog:class+path=off"), "pgdata");
         }
     }
     static final Path TMP = Path.of(System.getenv("BENCH_TMP"));
@@ -146,8 +153,14 @@ public class BenchDriver {
             if (CDS) {
                 log("class-data archive: a training start of the extracted jar (-XX:ArchiveClassesAtExit)");
                 startWorker(fakePort, true, 8, "worker-cds-training.log",
-                        new Launch(APP_JAR, List.of("-XX:ArchiveClassesAtExit=" + CDS_ARCHIVE, "-Xlog:cds=off"),
+                        new Launch(APP_JAR, AOT ? List.of("-XX:AOTCacheOutput=" + CDS_ARCHIVE, "-Xlog:aot=off", "-Xlog:cds=off")
+                                : List.of("-XX:ArchiveClassesAtExit=" + CDS_ARCHIVE, "-Xlog:cds=off"),
                                 "pgdata-training"));
+                if (AOT) {
+                    // the AOT cache also keeps method profiles: give the compilers a workload to profile
+                    int trained = drive(1500, INTAKE_CLIENTS, "aot-training").length - 1;
+                    waitDone(trained, 120);
+                }
                 stopWorker();
                 if (!Files.exists(CDS_ARCHIVE)) {
                     log("no class-data archive was written (see worker-cds-training.log): starting without one");
@@ -205,7 +218,10 @@ public class BenchDriver {
                         new Launch(JAR, List.of(), "pgdata", false)));
                 drainPhase(r, "drain_packed"); // also the warm-up of the in-flight phase (a fresh JVM's compiler)
                 inflightPhase(r);
-                r.put("rss_packed_mb", peakRssMb(worker.pid()));
+                // plain java -jar relaunches itself in a child JVM with the recommended options: both processes count
+                r.put("rss_packed_parent_mb", peakRssMb(worker.pid()));
+                r.put("rss_packed_child_mb", childJvms().mapToDouble(BenchDriver::peakRssMbOrNaN).sum());
+                r.put("rss_packed_mb", d(r, "rss_packed_parent_mb") + d(r, "rss_packed_child_mb"));
                 stopWorker();
             }
             r.put("fake_calls", fakeCalls.get());
@@ -230,10 +246,14 @@ public class BenchDriver {
     static void intakePhase(Map<String, Object> r) throws Exception {
         log("intake: " + WARMUP_REQUESTS + " warm-up + " + INTAKE_REQUESTS + " webhooks, " + INTAKE_CLIENTS + " clients");
         drive(WARMUP_REQUESTS, INTAKE_CLIENTS, "warm");
+        if (WRK != null) {
+            wrkIntake(r);
+            return;
+        }
         startProfile("intake");
-        long cpu0 = cpuTicks(worker.pid());
+        long[] cpu0 = cpuNow();
         long[] lat = drive(INTAKE_REQUESTS, INTAKE_CLIENTS, "intake");
-        r.put("intake_cpu_ms_per_request", (cpuTicks(worker.pid()) - cpu0) * (1000.0 / clockTicks()) / (lat.length - 1));
+        cpuShares(r, "intake", cpu0, lat.length - 1);
         stopProfile("intake");
         long elapsed = lat[lat.length - 1];
         long[] sorted = Arrays.copyOf(lat, lat.length - 1);
@@ -287,6 +307,87 @@ public class BenchDriver {
         long[] out = Arrays.copyOf(lat, done + 1); // the threads took indexes in order, so 0..done-1 are filled
         out[done] = wall;
         return out;
+    }
+
+    /** wrk, when on the PATH (bench/run installs it as root; BENCH_CLIENT=java: the JDK client instead) */
+    static final String WRK = !"java".equals(System.getenv("BENCH_CLIENT")) && Files.isExecutable(Path.of("/usr/bin/wrk"))
+            ? "/usr/bin/wrk" : null;
+    static final int WRK_SECONDS = env("BENCH_WRK_SECONDS", 10);
+
+    /**
+     * The intake figure from wrk (a C load generator, as pgbench is for the baseline): 2 threads, the
+     * same 16 connections, each post a new message id; every post must be answered 202 and stored.
+     */
+    static void wrkIntake(Map<String, Object> r) throws Exception {
+        Path script = TMP.resolve("intake.lua");
+        Files.writeString(script, """
+                -- one new message per request: the thread's number and its own counter make the id
+                local counter = 0
+                local threads = 0
+                function setup(thread)
+                    threads = threads + 1
+                    thread:set("tid", threads)
+                end
+                function init(args)
+                    prefix = args[1]
+                end
+                request = function()
+                    counter = counter + 1
+                    local id = prefix .. "-" .. tid .. "-" .. counter
+                    local chat = string.format("62812%%07d@s.whatsapp.net", (tid * 100003 + counter) %% %d)
+                    local body = '{"event":"Message","instanceName":"%s","data":{"Info":{"ID":"' .. id .. '","Sender":"' .. chat
+                        .. '","PushName":"Bench"},"Message":{"extendedTextMessage":{"text":"Halo, jam buka toko hari ini sampai jam berapa? ['
+                        .. id .. ']"}}}}'
+                    return wrk.format("POST", "/webhook/ai", {["Content-Type"] = "application/json"}, body)
+                end
+                """.formatted(CHATS, INSTANCE));
+        String prefix = "wrk-" + runId;
+        log("intake: wrk, 2 threads, " + INTAKE_CLIENTS + " connections, " + WRK_SECONDS + " s");
+        startProfile("intake");
+        long[] cpu0 = cpuNow();
+        Process p = new ProcessBuilder(WRK, "-t2", "-c" + INTAKE_CLIENTS, "-d" + WRK_SECONDS + "s", "--latency",
+                "-s", script.toString(), base() + "/webhook/ai", "--", prefix).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(WRK_SECONDS + 60L, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IllegalStateException("wrk failed:\n" + out);
+        }
+        Files.writeString(TMP.resolve("intake-wrk.out"), out);
+        Matcher total = Pattern.compile("([0-9]+) requests in").matcher(out);
+        Matcher rps = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
+        if (!total.find() || !rps.find() || out.contains("Non-2xx") || out.contains("Socket errors")) {
+            throw new IllegalStateException("intake: wrk saw errors or printed no rate:\n" + out);
+        }
+        long requests = Long.parseLong(total.group(1));
+        cpuShares(r, "intake", cpu0, (int) requests);
+        stopProfile("intake");
+        try (Connection c = db(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM messages WHERE gateway_message_id LIKE '" + prefix + "-%'")) {
+            rs.next();
+            // wrk counts the answers it read; a request cut off at the end may still have been stored
+            if (rs.getLong(1) < requests) {
+                throw new IllegalStateException("intake: wrk had " + requests + " answers but " + rs.getLong(1) + " messages are stored");
+            }
+        }
+        r.put("intake_client", "wrk");
+        r.put("intake_requests", requests);
+        r.put("intake_rps", Double.parseDouble(rps.group(1)));
+        r.put("intake_p50_ms", wrkLatencyMs(out, "50%"));
+        r.put("intake_p99_ms", wrkLatencyMs(out, "99%"));
+    }
+
+    /** A percentile of wrk's latency distribution, in ms (wrk prints us, ms or s). */
+    static double wrkLatencyMs(String out, String percentile) {
+        Matcher m = Pattern.compile("(?m)^\\s+" + Pattern.quote(percentile) + "\\s+([0-9.]+)(us|ms|s)\\s*$").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("wrk printed no " + percentile + " latency:\n" + out);
+        }
+        double v = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> v / 1000;
+            case "s" -> v * 1000;
+            default -> v;
+        };
     }
 
     static void baselines(Map<String, Object> r) throws Exception {
@@ -348,6 +449,7 @@ public class BenchDriver {
                 """);
         log("baseline: pgbench claim (SKIP LOCKED, LIMIT 1) + completion, " + PGBENCH_CLIENTS + " clients, " + PGBENCH_SECONDS + " s");
         r.put("pgbench_claim_tps", pgbench(claim));
+        lastPgbenchDbCpuMs.forEach((name, ms) -> r.put(name + "_cpu_db_ms", ms));
         try (Connection c = db(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM ai_jobs WHERE status = 'pending' AND instance = 'pgbench'")) {
             rs.next();
@@ -357,12 +459,16 @@ public class BenchDriver {
         }
     }
 
+    /** the database's CPU per pgbench transaction (ms), per script */
+    static final Map<String, Double> lastPgbenchDbCpuMs = new ConcurrentHashMap<>();
+
     static double pgbench(Path script) throws Exception {
         List<String> cmd = List.of("pgbench", "-n", "-M", "prepared", "-h", dbHost(), "-p", String.valueOf(dbPort),
                 "-U", dbUser, "-c", String.valueOf(PGBENCH_CLIENTS), "-j", String.valueOf(Math.min(2, PGBENCH_CLIENTS)),
                 "-T", String.valueOf(PGBENCH_SECONDS), "-f", script.toString(), dbName);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PGPASSWORD", dbPassword);
+        long db0 = databaseTicks();
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(PGBENCH_SECONDS + 60L, TimeUnit.SECONDS)) {
@@ -373,6 +479,12 @@ public class BenchDriver {
         Matcher m = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)").matcher(out);
         if (p.exitValue() != 0 || !m.find()) {
             throw new IllegalStateException("pgbench failed:\n" + out);
+        }
+        Matcher n = Pattern.compile("number of transactions actually processed: ([0-9]+)").matcher(out);
+        if (n.find()) {
+            Thread.sleep(1000); // pgbench's backends end with it: their CPU counts once the postmaster reaped them
+            String name = script.getFileName().toString().replace(".sql", "").replace('-', '_');
+            lastPgbenchDbCpuMs.put(name, (databaseTicks() - db0) * (1000.0 / clockTicks()) / Long.parseLong(n.group(1)));
         }
         return Double.parseDouble(m.group(1));
     }
@@ -450,6 +562,7 @@ public class BenchDriver {
         waitDone(before + warmed, 180);
         before += warmed;
         startProfile("e2e");
+        long[] shares0 = cpuNow();
         long cpu0 = cpuTicks(worker.pid());
         long t0 = System.nanoTime();
         int jobs = drive(E2E_JOBS, INTAKE_CLIENTS, "e2e").length - 1;
@@ -462,6 +575,7 @@ public class BenchDriver {
         r.put("e2e_jobs_s", jobs / ((t1 - t0) / 1e9));
         r.put("e2e_post_s", (postedAt - t0) / 1e9);
         r.put("cpu_ms_per_job", (cpu1 - cpu0) * (1000.0 / clockTicks()) / jobs);
+        cpuShares(r, "e2e", shares0, jobs);
     }
 
     /**
@@ -512,17 +626,19 @@ public class BenchDriver {
         fakeLatencyMs = 0;
         int before = countDone();
         log("worker alone: a stored backlog of " + DRAIN_JOBS + " jobs drained, 0 ms fake");
-        long cpu0 = cpuTicks(worker.pid());
+        long cpu0 = workerCpuTicks();
         long self0 = cpuTicks(ProcessHandle.current().pid());
         long calls0 = fakeCalls.get();
         startProfile(key);
+        long[] shares0 = cpuNow();
         long t0 = storeBacklog(key, DRAIN_JOBS);
         waitDone(before + DRAIN_JOBS, 180);
         double seconds = (System.nanoTime() - t0) / 1e9;
         stopProfile(key);
         double tick = 1000.0 / clockTicks();
         r.put(key + "_jobs_s", DRAIN_JOBS / seconds);
-        r.put(key + "_cpu_ms_per_job", (cpuTicks(worker.pid()) - cpu0) * tick / DRAIN_JOBS);
+        r.put(key + "_cpu_ms_per_job", (workerCpuTicks() - cpu0) * tick / DRAIN_JOBS);
+        cpuShares(r, key, shares0, DRAIN_JOBS);
         r.put(key + "_fake_cpu_ms_per_call", (cpuTicks(ProcessHandle.current().pid()) - self0) * tick
                 / Math.max(1, fakeCalls.get() - calls0));
     }
@@ -639,7 +755,7 @@ public class BenchDriver {
         r.put("intake_ratio", intakeRatio);
         r.put("e2e_ratio", e2eRatio);
         List<String[]> rows = new ArrayList<>();
-        rows.add(row("intake (worker off, " + INTAKE_CLIENTS + " clients)", f(d(r, "intake_rps")) + " req/s",
+        rows.add(row("intake (worker off, " + INTAKE_CLIENTS + " connections, " + r.getOrDefault("intake_client", "JDK client") + ")", f(d(r, "intake_rps")) + " req/s",
                 pctOf(intakeRatio) + " of pgbench insert " + f(insertTps) + " tps",
                 ">= 25%, p99 < 20 ms", verdict(intakeRatio >= 0.25 && d(r, "intake_p99_ms") < 20)));
         rows.add(row("intake latency p50 / p99", f2(d(r, "intake_p50_ms")) + " / " + f2(d(r, "intake_p99_ms")) + " ms", "", "", ""));
@@ -667,10 +783,25 @@ public class BenchDriver {
                 f(d(r, "slow_jobs_s")) + " jobs/s", f(d(r, "slow_pct")) + "% of ideal " + f(d(r, "slow_ideal_jobs_s"))
                         + " jobs/s; calls in flight peak " + r.get("slow_inflight_peak") + ", avg " + f(d(r, "slow_inflight_avg"))
                         + "; RSS " + f(d(r, "slow_rss_mb")) + " MB", ">= 500 in flight, >= 90%, <= 400 MB", verdict(slowPass)));
+        if (r.containsKey("intake_cpu_worker_ms")) {
+            rows.add(row("  CPU per webhook: worker / database / client", cpuRow(r, "intake"),
+                    cpuBound(r, "intake") + " req/s at most on " + Runtime.getRuntime().availableProcessors()
+                            + " cores; the baseline's database: " + f3(r, "pgbench_insert_cpu_db_ms") + " ms per insert", "", ""));
+        }
+        if (r.containsKey("e2e_cpu_worker_ms")) {
+            rows.add(row("  CPU per job, end to end: worker / database / client + fake", cpuRow(r, "e2e"),
+                    cpuBound(r, "e2e") + " jobs/s at most; the baseline's database: " + f3(r, "pgbench_claim_cpu_db_ms")
+                            + " ms per claim+complete", "", ""));
+        }
+        if (r.containsKey("drain_cpu_worker_ms")) {
+            rows.add(row("  CPU per job, worker alone: worker / database / fake", cpuRow(r, "drain"),
+                    cpuBound(r, "drain") + " jobs/s at most", "", ""));
+        }
         rows.add(row("CPU per job (worker JVM, end to end)", f2(d(r, "cpu_ms_per_job")) + " ms", "", "<= 3 ms", verdict(d(r, "cpu_ms_per_job") <= 3)));
         rows.add(row("peak RSS (VmHWM, worker JVM)", f(d(r, "rss_peak_mb")) + " MB", "recommended options, whole run", "<= 400 MB",
                 verdict(d(r, "rss_peak_mb") <= 400)));
-        rows.add(row("peak RSS, java -jar, no options", f(d(r, "rss_packed_mb")) + " MB", "packed jar, after a drain and in flight", "<= 400 MB",
+        rows.add(row("peak RSS, java -jar, no options", f(d(r, "rss_packed_mb")) + " MB", "packed jar, after a drain and in flight; launcher "
+                + f(d(r, "rss_packed_parent_mb")) + " + worker (child JVM) " + f(d(r, "rss_packed_child_mb")) + " MB", "<= 400 MB",
                 verdict(d(r, "rss_packed_mb") <= 400)));
         rows.add(row("time to ready (restart)", f2(d(r, "ready_s")) + " s", "first start, new database: " + f2(d(r, "ready_cold_s")) + " s",
                 "<= 8 s", verdict(d(r, "ready_s") <= 8)));
@@ -709,8 +840,23 @@ public class BenchDriver {
         StringBuilder json = new StringBuilder("{\"date\":\"" + Instant.now() + "\",\"cores\":"
                 + Runtime.getRuntime().availableProcessors());
         r.forEach((k, v) -> json.append(",\"").append(k).append("\":").append(v instanceof Double x
-                ? (x.isNaN() || x.isInfinite() ? "null" : String.format(Locale.ROOT, "%.3f", x)) : v));
+                ? (x.isNaN() || x.isInfinite() ? "null" : String.format(Locale.ROOT, "%.3f", x))
+                : v instanceof String text ? "\"" + text + "\"" : v));
         return json.append("}").toString();
+    }
+
+    static String cpuRow(Map<String, Object> r, String key) {
+        return f3(r, key + "_cpu_worker_ms") + " / " + f3(r, key + "_cpu_db_ms") + " / " + f3(r, key + "_cpu_driver_ms") + " ms";
+    }
+
+    /** The rate the three processes' CPU per unit allows on this machine's cores, were nothing else running. */
+    static String cpuBound(Map<String, Object> r, String key) {
+        double perUnit = d(r, key + "_cpu_worker_ms") + d(r, key + "_cpu_db_ms") + d(r, key + "_cpu_driver_ms");
+        return f(Runtime.getRuntime().availableProcessors() * 1000.0 / perUnit);
+    }
+
+    static String f3(Map<String, Object> r, String key) {
+        return r.containsKey(key) ? String.format(Locale.ROOT, "%.2f", d(r, key)) : "-";
     }
 
     static String[] row(String... cells) {
@@ -767,8 +913,8 @@ public class BenchDriver {
 
     /** Starts the jar and returns seconds until readiness is 200 and a first webhook got 202. */
     static double startWorker(int fakePort, boolean workerOn, int concurrency, String logName, Launch launch) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java"));
-        // the JVM options the README recommends (and the Dockerfile and spring-boot:run use)
+        List<String> cmd = new ArrayList<>(List.of(WORKER_JAVA));
+        // the JVM options the README recommends (JvmRelaunch.RECOMMENDED_OPTIONS; the Dockerfile and spring-boot:run use them)
         String opts = System.getenv().getOrDefault("BENCH_WORKER_JAVA_OPTS", "-Xmx144m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         if (!opts.isBlank() && launch.recommendedOptions()) {
             cmd.addAll(Arrays.asList(opts.trim().split("\\s+")));
@@ -887,6 +1033,55 @@ public class BenchDriver {
         return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
     }
 
+    /**
+     * The embedded database's CPU (ticks): its postmaster's own and its ended children's, plus its
+     * live children's (the backends); 0 on a DB_HOST server, whose processes are not ours to read.
+     */
+    static long databaseTicks() throws IOException {
+        Path pidFile = TMP.resolve("pgdata").resolve("postmaster.pid");
+        if (!DB_HOST.isEmpty() || !Files.exists(pidFile)) {
+            return 0;
+        }
+        long postmaster = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+        long ticks = 0;
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : procs.filter(d -> d.getFileName().toString().matches("[0-9]+")).toList()) {
+                try {
+                    String stat = Files.readString(proc.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long pid = Long.parseLong(proc.getFileName().toString());
+                    if (pid == postmaster) {
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+                    } else if (Long.parseLong(f[1]) == postmaster) {
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /** CPU ms per unit since {@code [worker, database, driver]} ticks were read: the same three now. */
+    static void cpuShares(Map<String, Object> r, String key, long[] at, int units) throws IOException {
+        double tick = 1000.0 / clockTicks();
+        r.put(key + "_cpu_worker_ms", (workerCpuTicks() - at[0]) * tick / units);
+        r.put(key + "_cpu_db_ms", (databaseTicks() - at[1]) * tick / units);
+        r.put(key + "_cpu_driver_ms", (driverTicks() - at[2]) * tick / units);
+    }
+
+    static long[] cpuNow() throws IOException {
+        return new long[] {workerCpuTicks(), databaseTicks(), driverTicks()};
+    }
+
+    /** This JVM's CPU and its ended children's (wrk, once it exited and was waited for). */
+    static long driverTicks() throws IOException {
+        String stat = Files.readString(Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+    }
+
     static long clockTicks() {
         try {
             Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
@@ -895,6 +1090,28 @@ public class BenchDriver {
             return Long.parseLong(out);
         } catch (Exception e) {
             return 100;
+        }
+    }
+
+    /** The JVMs the worker process started: plain {@code java -jar} runs the worker in one (a relaunch with its options). */
+    static java.util.stream.Stream<ProcessHandle> childJvms() {
+        return worker.children().filter(c -> c.info().command().map(cmd -> cmd.endsWith("/java")).orElse(false));
+    }
+
+    /** CPU of the worker process and of the child JVM it may have relaunched itself in. */
+    static long workerCpuTicks() throws IOException {
+        long ticks = cpuTicks(worker.pid());
+        for (ProcessHandle child : childJvms().toList()) {
+            ticks += cpuTicks(child.pid());
+        }
+        return ticks;
+    }
+
+    static double peakRssMbOrNaN(ProcessHandle process) {
+        try {
+            return peakRssMb(process.pid());
+        } catch (IOException gone) {
+            return Double.NaN;
         }
     }
 

@@ -55,15 +55,45 @@ public final class WorkerProcess {
 
     /** Starts the worker and returns at once: its HTTP port is known, not yet open. */
     public static WorkerProcess launch(Path dataDir, int dbPort, String name, Map<String, String> settings) {
-        int httpPort = freePort();
-        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + name + ".log");
         String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.endsWith("test-classes"))
                 .collect(Collectors.joining(File.pathSeparator));
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8",
-                "-cp", classpath, "app.clivy.aiworker.AiWorkerApplication",
+        return launch(dataDir, dbPort, name, List.of("-Xmx384m", "-XX:TieredStopAtLevel=1", "-Dfile.encoding=UTF-8",
+                "-Dsun.stdout.encoding=UTF-8", "-cp", classpath, "app.clivy.aiworker.AiWorkerApplication"), Map.of(), settings);
+    }
+
+    /**
+     * Starts the packed jar ({@code target/clivy-ai-worker-*.jar}, built by {@code package} before
+     * the integration tests) as {@code java <jvmOptions> -jar <jar>}, with {@code environment} added,
+     * and returns at once.
+     */
+    public static WorkerProcess launchPackedJar(Path dataDir, int dbPort, String name, List<String> jvmOptions,
+            Map<String, String> environment, Map<String, String> settings) {
+        List<String> java = new ArrayList<>(jvmOptions);
+        java.addAll(List.of("-jar", packedJar().toString()));
+        return launch(dataDir, dbPort, name, java, environment, settings);
+    }
+
+    /** The packed jar of this build. */
+    public static Path packedJar() {
+        try (var jars = Files.list(Path.of("target"))) {
+            return jars.filter(jar -> jar.getFileName().toString().matches("clivy-ai-worker-.*\\.jar")
+                            && !jar.getFileName().toString().endsWith("-plain.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException(
+                            "no target/clivy-ai-worker-*.jar: run ./mvnw package (verify does) first"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static WorkerProcess launch(Path dataDir, int dbPort, String name, List<String> javaArguments,
+            Map<String, String> environment, Map<String, String> settings) {
+        int httpPort = freePort();
+        Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + name + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(javaArguments);
+        command.addAll(List.of(
                 "--server.address=127.0.0.1", "--server.port=" + httpPort,
                 "--ai-worker.embedded-db.data-dir=" + dataDir, "--ai-worker.embedded-db.port=" + dbPort,
                 "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(),
@@ -78,9 +108,12 @@ public final class WorkerProcess {
         for (String inherited : List.of("DB_HOST", "SPRING_DATASOURCE_URL", "WEBHOOK_TOKEN", "WEBHOOK_HMAC_SECRET",
                 "WHATSAPP_GATEWAY_URL", "AI_WORKER_DEMO", "OPENROUTER_BASE_URL", "OPENROUTER_API_KEY",
                 // as from a plain shell or systemd: no node id, no HOSTNAME (a start names its node with --ai-worker.node-id)
-                "AI_WORKER_NODE_ID", "HOSTNAME")) {
+                "AI_WORKER_NODE_ID", "HOSTNAME",
+                // the JVM's own options only where a test gives them
+                "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "AI_WORKER_JVM_RELAUNCH", "AI_WORKER_JVM_OPTIONS")) {
             builder.environment().remove(inherited);
         }
+        builder.environment().putAll(environment);
         try {
             return new WorkerProcess(dataDir, dbPort, httpPort, log, builder.start());
         } catch (IOException e) {
@@ -121,6 +154,13 @@ public final class WorkerProcess {
         return process;
     }
 
+    /** The JVMs this process started (a plain {@code java -jar} of the packed jar relaunches itself in one). */
+    public List<ProcessHandle> childJvms() {
+        return process.children()
+                .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
+                .toList();
+    }
+
     /** Everything the process printed so far. */
     public String output() {
         try {
@@ -152,6 +192,7 @@ public final class WorkerProcess {
 
     /** For @AfterEach: the worker and whatever embedded PostgreSQL still runs on its data folder. */
     public void destroy() {
+        childJvms().forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly();
             waitFor(Duration.ofSeconds(30));

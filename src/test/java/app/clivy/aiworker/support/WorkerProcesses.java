@@ -47,11 +47,26 @@ public final class WorkerProcesses implements AfterEachCallback {
 
     /** Starts the node (again) and returns at once, before it serves HTTP. */
     public WorkerProcess launch(String name, Map<String, String> settings) {
-        Map<String, String> all = new HashMap<>(common);
-        all.putAll(settings);
-        WorkerProcess worker = WorkerProcess.launch(dataDir, dbPort, name, all);
+        WorkerProcess worker = WorkerProcess.launch(dataDir, dbPort, name, merged(settings));
         started.add(worker);
         return worker;
+    }
+
+    /**
+     * Starts the node (again) from the packed jar, {@code java <jvmOptions> -jar <jar>} with
+     * {@code environment} added, and returns at once.
+     */
+    public WorkerProcess launchPackedJar(String name, List<String> jvmOptions, Map<String, String> environment,
+            Map<String, String> settings) {
+        WorkerProcess worker = WorkerProcess.launchPackedJar(dataDir, dbPort, name, jvmOptions, environment, merged(settings));
+        started.add(worker);
+        return worker;
+    }
+
+    private Map<String, String> merged(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(common);
+        all.putAll(settings);
+        return all;
     }
 
     public Path dataDir() {
