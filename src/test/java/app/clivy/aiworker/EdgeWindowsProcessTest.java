@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -35,14 +36,18 @@ import static org.awaitility.Awaitility.await;
  * (SIGTERM in between), and another polls {@code /actuator/health}. Every answer is 202, or 503
  * with {@code Retry-After} and a JSON error, or no answer at all (connection refused or closed):
  * never a 404 (a gateway drops it) nor a bare 5xx. Health is not 200 before the webhook takes
- * messages, nor once the node is shutting down. After a restart, every message answered 202 is a
- * job, and nothing else was stored.
+ * messages, nor once the node is shutting down. A job in flight at SIGTERM keeps the node draining
+ * for its shutdown timeout, so the drain is seen: every post sent once it began is refused, and
+ * health answers while draining, never 200. After a restart, every message answered 202 is a job,
+ * and nothing else was stored.
  */
 @Tag("process")
 @EnabledIfSystemProperty(named = "ai-worker.process-tests", matches = "true")
 class EdgeWindowsProcessTest {
 
     private static final String MARKER = "edge-window-marker";
+    /** A message OpenRouter answers in 8 s: its job is in flight at SIGTERM, so the drain lasts the 2 s shutdown timeout. */
+    private static final String SLOW_MARKER = "edge-window-slow-marker";
     private static final String INSTANCE = "edge-windows";
     private static final int NO_ANSWER = -1;
 
@@ -100,6 +105,7 @@ class EdgeWindowsProcessTest {
     @Test
     void fromBeforeThePortOpensUntilTheProcessExitsAGatewayGetsOnly202Or503WithRetryAfter() throws Exception {
         when(MARKER, completion("edge reply", "openai/gpt-4o", 10, 2, 0));
+        when(SLOW_MARKER, completion("late edge reply", "openai/gpt-4o", 10, 2, 0).withFixedDelay(8000));
         List<Answer> posts = new CopyOnWriteArrayList<>();
         List<Answer> health = new CopyOnWriteArrayList<>();
         AtomicBoolean running = new AtomicBoolean(true);
@@ -119,6 +125,14 @@ class EdgeWindowsProcessTest {
             }
             return posts.stream().filter(a -> a.status() == 202).count() >= 20;
         });
+        // one job in flight at SIGTERM: the node drains for its shutdown timeout (2 s)
+        var slow = worker.client().post("/webhook/ai", WebhookClient.textEvent(INSTANCE, "edge-slow",
+                "628119999@s.whatsapp.net", SLOW_MARKER + " question"));
+        assertThat(slow.statusCode()).as(slow.body()).isEqualTo(202);
+        long slowJob = Long.parseLong(slow.body().replaceAll("\\D", ""));
+        JdbcTemplate firstDb = worker.db();
+        await().atMost(Duration.ofSeconds(10)).until(() -> "processing".equals(
+                firstDb.queryForObject("SELECT status FROM ai_jobs WHERE id = ?", String.class, slowJob)));
         long signalled = System.nanoTime();
         worker.process().destroy(); // SIGTERM, while the client keeps posting
         assertThat(worker.waitFor(Duration.ofSeconds(30))).as("exits after SIGTERM").isTrue();
@@ -155,15 +169,21 @@ class EdgeWindowsProcessTest {
                 .as("every post sent after health first said 200 (and before SIGTERM)").isNotEmpty()
                 .allMatch(a -> a.status() == 202);
         assertThat(health).filteredOn(a -> a.status() != NO_ANSWER).allMatch(a -> a.status() == 200 || a.status() == 503);
-        posts.stream().filter(Answer::isShuttingDown).findFirst().ifPresent(drain ->
-                assertThat(health).filteredOn(a -> a.sentAt() > drain.receivedAt())
-                        .as("health while draining").noneMatch(a -> a.status() == 200));
-        assertThat(posts).filteredOn(a -> a.sentAt() > signalled).as("after SIGTERM nothing is taken")
-                .noneMatch(a -> a.status() == 202 && a.sentAt() > exited);
+        // the drain was seen: once the first shutting_down answer came, no post is taken, and health
+        // answers (the web server still accepts) but never 200
+        Answer drain = posts.stream().filter(Answer::isShuttingDown).findFirst()
+                .orElseThrow(() -> new AssertionError("no shutting_down answer while a job was in flight: " + kinds));
+        assertThat(posts).filteredOn(a -> a.sentAt() > drain.receivedAt()).as("posts sent while draining or after the exit")
+                .isNotEmpty().noneMatch(a -> a.status() == 202);
+        assertThat(health).filteredOn(a -> a.sentAt() > drain.receivedAt() && a.status() != NO_ANSWER)
+                .as("health answers while draining").isNotEmpty().noneMatch(a -> a.status() == 200);
+        assertThat(posts).filteredOn(a -> a.sentAt() > exited).as("posts after the exit (the port closed)")
+                .isNotEmpty().allMatch(a -> a.status() == NO_ANSWER);
 
         // every 202 is a job, and nothing else was stored
-        List<Long> accepted = posts.stream().filter(a -> a.status() == 202)
-                .map(a -> Long.parseLong(a.body().replaceAll("\\D", ""))).toList();
+        List<Long> accepted = new ArrayList<>(posts.stream().filter(a -> a.status() == 202)
+                .map(a -> Long.parseLong(a.body().replaceAll("\\D", ""))).toList());
+        accepted.add(slowJob);
         WorkerProcess second = node.start("second", Map.of("ai-worker.node-id", "edge-node-after-restart"));
         JdbcTemplate db = second.db();
         List<Long> jobs = db.queryForList("SELECT j.id FROM ai_jobs j JOIN messages m ON m.id = j.message_id "

@@ -96,8 +96,7 @@ class MultiNodeTest {
         // every node did part of the work, and the parts add up
         double total = 0;
         for (ConfigurableApplicationContext node : List.of(a, b, c)) {
-            double done = node.getBean(MeterRegistry.class).find("ai_worker_jobs_finished").tag("outcome", "done")
-                    .counters().stream().mapToDouble(co -> co.count()).sum();
+            double done = finished(node, "done");
             assertThat(done).as(node.getEnvironment().getProperty("ai-worker.node-id")).isPositive();
             total += done;
         }
@@ -107,15 +106,18 @@ class MultiNodeTest {
     /**
      * Two nodes with a quiet period, 20 chats each getting a burst of three messages posted to
      * alternating nodes: each burst is one call and one reply, whichever node claims it, and every
-     * job ends done (two of each burst pointing at the answering job).
+     * job ends done (two of each burst pointing at the answering job). Each node runs 4 jobs at a time
+     * and a call takes 500 ms, so no node can take all 20 bursts that fall due together: both answer
+     * some, as each node's own job counters show.
      */
     @Test
     void twoNodesAnswerEachBurstOnce() throws Exception {
-        when("burst-node", completion("one answer", "openai/gpt-4o", 20, 3, 0.00001).withFixedDelay(200));
-        ConfigurableApplicationContext a = start("node-a", "--ai-worker.embedded-db.port=0",
-                "--ai-worker.embedded-db.data-dir=" + dataDir, "--ai-worker.conversation.quiet-ms=1000");
-        ConfigurableApplicationContext b = start("node-b", "--spring.datasource.url=" + url(a), "--spring.datasource.username=postgres",
-                "--ai-worker.conversation.quiet-ms=1000");
+        when("burst-node", completion("one answer", "openai/gpt-4o", 20, 3, 0.00001).withFixedDelay(500));
+        String[] fourSlots = {"--ai-worker.conversation.quiet-ms=1000", "--ai-worker.concurrency=4", "--ai-worker.claim-batch=4"};
+        ConfigurableApplicationContext a = start("node-a", concat(fourSlots, "--ai-worker.embedded-db.port=0",
+                "--ai-worker.embedded-db.data-dir=" + dataDir));
+        ConfigurableApplicationContext b = start("node-b", concat(fourSlots, "--spring.datasource.url=" + url(a),
+                "--spring.datasource.username=postgres"));
         List<WebhookClient> clients = List.of(new WebhookClient(port(a)), new WebhookClient(port(b)));
         int chats = 20;
         ExecutorService posters = Executors.newFixedThreadPool(chats);
@@ -143,5 +145,28 @@ class MultiNodeTest {
         assertThat(FakeOpenRouter.server().findAll(com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor(
                 com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo(FakeOpenRouter.CHAT))
                 .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("burst-node")))).hasSize(chats);
+        // both nodes answered bursts (each node's own counters), and the parts add up: 20 answers, 40 absorbed
+        double answered = 0;
+        double absorbed = 0;
+        for (ConfigurableApplicationContext node : List.of(a, b)) {
+            double done = finished(node, "done");
+            System.out.printf("%s answered %.0f bursts%n", node.getEnvironment().getProperty("ai-worker.node-id"), done);
+            assertThat(done).as(node.getEnvironment().getProperty("ai-worker.node-id")).isPositive();
+            answered += done;
+            absorbed += finished(node, "absorbed");
+        }
+        assertThat(answered).isEqualTo(chats);
+        assertThat(absorbed).isEqualTo(chats * 2);
+    }
+
+    private static double finished(ConfigurableApplicationContext node, String outcome) {
+        return node.getBean(MeterRegistry.class).find("ai_worker_jobs_finished").tag("outcome", outcome)
+                .counters().stream().mapToDouble(co -> co.count()).sum();
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 }

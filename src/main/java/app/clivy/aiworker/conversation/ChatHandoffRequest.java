@@ -1,6 +1,7 @@
 package app.clivy.aiworker.conversation;
 
 import app.clivy.aiworker.instances.ConversationSettings;
+import app.clivy.aiworker.instances.InstanceSettingsApi;
 import app.clivy.aiworker.intake.WebhookRejectedException;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -8,13 +9,11 @@ import org.springframework.stereotype.Component;
 /**
  * Reads and checks an operator's hand-over of a chat (admin API {@code /api/chats/{instance}/{chat}/handoff},
  * worker MBean): headers {@code instance}, {@code chat} and, for a take-over, {@code minutes} (default:
- * the instance's handoff period) into the variables of sql/chat-*.sql; 400 on a bad value.
+ * the instance's handoff period) into the variables of sql/chat-*.sql; 400 on a bad value, and on a
+ * take-over without minutes for an instance whose handoff is off (0 minutes would hand nothing over).
  */
 @Component("chatHandoffRequest")
 public class ChatHandoffRequest {
-
-    /** A week: longer is a setting (handoff minutes) or a disabled instance, not a take-over. */
-    static final int MAX_MINUTES = 7 * 24 * 60;
 
     private final ConversationSettings settings;
 
@@ -22,22 +21,33 @@ public class ChatHandoffRequest {
         this.settings = settings;
     }
 
+    /** The chat of the request (GET, DELETE): variables {@code instance} and {@code chat}. */
     public void read(Exchange exchange) {
-        String instance = required(exchange, "instance");
-        exchange.setVariable("instance", instance);
+        exchange.setVariable("instance", required(exchange, "instance"));
         exchange.setVariable("chat", required(exchange, "chat"));
+    }
+
+    /** The chat and for how long humans take it (PUT, MBean): also variable {@code minutes}. */
+    public void readTakeOver(Exchange exchange) {
+        read(exchange);
+        String instance = exchange.getVariable("instance", String.class);
         String raw = exchange.getMessage().getHeader("minutes", String.class);
         int minutes;
         if (raw == null || raw.isBlank()) {
             minutes = settings.handoffMinutes(instance);
+            if (minutes < 1) {
+                throw WebhookRejectedException.badRequest("minutes must be given: this instance's handoff is off"
+                        + " (handoff_minutes 0), so it has no handoff period to default to");
+            }
         } else {
             try {
                 minutes = Integer.parseInt(raw.trim());
             } catch (NumberFormatException e) {
                 minutes = -1;
             }
-            if (minutes < 1 || minutes > MAX_MINUTES) {
-                throw WebhookRejectedException.badRequest("minutes must be a whole number from 1 to " + MAX_MINUTES);
+            if (minutes < 1 || minutes > InstanceSettingsApi.MAX_HANDOFF_MINUTES) {
+                throw WebhookRejectedException.badRequest(
+                        "minutes must be a whole number from 1 to " + InstanceSettingsApi.MAX_HANDOFF_MINUTES);
             }
         }
         exchange.setVariable("minutes", minutes);

@@ -18,7 +18,8 @@ public class DeliveryPool {
 
     @Bean("deliverySlots")
     public ClaimSlots deliverySlots(GatewaySettings settings, @Lazy ProducerTemplate template) {
-        return new ClaimSlots(settings.concurrency(), template, "direct:claim-replies", "delivery_lease_token");
+        // no lease tokens kept: the shutdown hands back jobs only
+        return new ClaimSlots(settings.concurrency(), template, "direct:claim-replies");
     }
 
     @Bean

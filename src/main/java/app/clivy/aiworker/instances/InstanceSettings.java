@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -84,9 +83,9 @@ public class InstanceSettings {
                 return rows;
             }
             Map<String, Row> read = new HashMap<>();
-            db.query(sql, rs -> {
-                read.put(rs.getString("instance"), Row.of(rs));
-            });
+            for (Map<String, Object> row : db.queryForList(sql)) {
+                read.put((String) row.get("instance"), Row.of(row));
+            }
             rows = read;
             readAt = System.nanoTime();
             return read;
@@ -107,15 +106,6 @@ public class InstanceSettings {
 
         static final Row NONE = new Row(null, null, null, null, null, null, null);
 
-        static Row of(ResultSet rs) throws SQLException {
-            Map<String, Object> map = new HashMap<>();
-            for (String column : new String[] {"system_prompt", "model", "fallback_models", "enabled", "quiet_ms",
-                    "handoff_minutes", "daily_spend_cap_usd"}) {
-                map.put(column, rs.getObject(column));
-            }
-            return of(map);
-        }
-
         static Row of(Map<String, Object> row) {
             return new Row((String) row.get("system_prompt"), (String) row.get("model"),
                     models(row.get("fallback_models")), (Boolean) row.get("enabled"),
@@ -123,17 +113,18 @@ public class InstanceSettings {
                     row.get("handoff_minutes") == null ? null : ((Number) row.get("handoff_minutes")).intValue(),
                     (BigDecimal) row.get("daily_spend_cap_usd"));
         }
+    }
 
-        private static List<String> models(Object value) {
-            if (value == null) {
-                return null;
-            }
-            try {
-                Object array = value instanceof Array sql ? sql.getArray() : value;
-                return Arrays.stream((Object[]) array).map(String::valueOf).toList();
-            } catch (SQLException e) {
-                throw new IllegalStateException("fallback_models cannot be read", e);
-            }
+    /** A stored {@code fallback_models} (a SQL array, or an array) as a list; null stays null (the default). */
+    static List<String> models(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            Object array = value instanceof Array sql ? sql.getArray() : value;
+            return Arrays.stream((Object[]) array).map(String::valueOf).toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException("fallback_models cannot be read", e);
         }
     }
 }

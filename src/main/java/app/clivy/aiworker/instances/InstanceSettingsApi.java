@@ -27,7 +27,8 @@ public class InstanceSettingsApi {
     static final int MAX_PROMPT_CHARS = 20_000;
     static final int MAX_FALLBACKS = 10;
     static final long MAX_QUIET_MS = 600_000;
-    static final int MAX_HANDOFF_MINUTES = 10_080;
+    /** A week: the longest handoff period, and the longest an operator's take-over of a chat. */
+    public static final int MAX_HANDOFF_MINUTES = 7 * 24 * 60;
     static final BigDecimal MAX_CAP = new BigDecimal("1000000");
     /** An OpenRouter model id: {@code author/slug}, optionally {@code :variant}. */
     static final String MODEL_ID = "[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*";
@@ -135,7 +136,7 @@ public class InstanceSettingsApi {
         ObjectNode stored = answer.putObject("stored");
         for (String field : sorted()) {
             Object value = row.get(field);
-            stored.set(field, value instanceof java.sql.Array ? json.valueToTree(arrayOf(value)) : json.valueToTree(value));
+            stored.set(field, json.valueToTree(value instanceof java.sql.Array ? InstanceSettings.models(value) : value));
         }
         answer.put("updated_at", row.get("updated_at") == null ? null : String.valueOf(row.get("updated_at")));
         Settings s = settings.merge(instance, row.get("updated_at") == null ? null : row);
@@ -151,13 +152,5 @@ public class InstanceSettingsApi {
         answer.put("spent_today_usd", (BigDecimal) row.get("spent_today_usd"));
         answer.put("cap_alerted_at", row.get("cap_alerted_at") == null ? null : String.valueOf(row.get("cap_alerted_at")));
         return answer.toString();
-    }
-
-    private static Object[] arrayOf(Object value) {
-        try {
-            return (Object[]) ((java.sql.Array) value).getArray();
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("fallback_models cannot be read", e);
-        }
     }
 }

@@ -20,6 +20,8 @@ public record OpenRouterSettings(
         @Min(1) long timeoutMs,
         @Min(1) long connectTimeoutMs,
         @Min(1) int maxConnections,
+        @Min(0) long validateAfterInactivityMs,
+        @Min(1) long evictIdleMs,
         @Min(1) int maxTokens,
         @NotNull String userSalt,
         @DecimalMin("0") @DecimalMax("2") double temperature) {

@@ -86,8 +86,9 @@ public class JobMetrics {
 
     /**
      * Counts the older jobs of a chat's burst that the outcome just written ended with it (the
-     * {@code absorbed} column of sql/job-done.sql or sql/job-human-agent-active.sql): outcome
-     * {@code absorbed}, with the error class of the run that ended them (empty when answered).
+     * {@code absorbed} column of sql/job-done.sql, sql/job-human-agent-active.sql or
+     * sql/job-failed.sql): outcome {@code absorbed}, with the error class of the run that ended them
+     * (empty when answered).
      */
     public void absorbed(Exchange exchange) {
         long count = 0;

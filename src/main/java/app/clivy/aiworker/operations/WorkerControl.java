@@ -5,6 +5,8 @@ import java.util.Map;
 
 import app.clivy.aiworker.worker.JobSlots;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jmx.export.annotation.ManagedAttribute;
@@ -66,7 +68,8 @@ public class WorkerControl {
     @ManagedOperation(description = "Hand a chat to humans: its jobs end without a call (human_agent_active)")
     @ManagedOperationParameter(name = "instance", description = "the chat's instance (business number)")
     @ManagedOperationParameter(name = "chat", description = "the chat, as stored (628...@s.whatsapp.net)")
-    @ManagedOperationParameter(name = "minutes", description = "for how long; 0 = the handoff period")
+    @ManagedOperationParameter(name = "minutes",
+            description = "for how long; 0 = the instance's handoff period (refused when its handoff is off)")
     public String takeOverChat(String instance, String chat, int minutes) {
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("instance", instance);
@@ -74,8 +77,15 @@ public class WorkerControl {
         if (minutes > 0) {
             headers.put("minutes", String.valueOf(minutes));
         }
-        Object until = template.requestBodyAndHeaders("direct:chat-take-over", null, headers);
-        return "Chat handed to humans until " + until;
+        Exchange taken = template.request("direct:chat-take-over", e -> e.getMessage().setHeaders(headers));
+        if (taken.getException() != null) {
+            throw CamelExecutionException.wrapCamelExecutionException(taken, taken.getException());
+        }
+        // a refused request (the route's onException, as the admin API answers it): its JSON error
+        if (taken.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class) != 200) {
+            return "Chat not handed to humans: " + taken.getMessage().getBody(String.class);
+        }
+        return "Chat handed to humans until " + taken.getMessage().getBody();
     }
 
     @ManagedOperation(description = "Hand a chat back to the AI at once")

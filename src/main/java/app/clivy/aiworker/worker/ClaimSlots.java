@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * units in flight. A claim reserves slots first and claims no more units than it holds, so claimed
  * work never waits in a queue where its lease would run out. A claim that came back full claims
  * again at once while slots are free; when a unit finishes and work may be waiting (a full claim
- * left no slot free, or a wake-up found none), the freed slot triggers the next claim at once. The
- * slots also know the lease tokens of the claims in flight, so this process can hand back exactly
- * its own claims.
+ * left no slot free, or a wake-up found none), the freed slot triggers the next claim at once. Job
+ * slots also know the lease tokens of the claims in flight, so the shutdown can hand back exactly
+ * this process's own claims; delivery slots keep none (the shutdown hands back jobs only).
  */
 public class ClaimSlots {
 
@@ -37,9 +37,14 @@ public class ClaimSlots {
     private final String claimUri;
     private final String tokenColumn;
 
+    /** Slots that keep no lease tokens. */
+    public ClaimSlots(int capacity, ProducerTemplate template, String claimUri) {
+        this(capacity, template, claimUri, null);
+    }
+
     /**
      * @param claimUri    the route that claims this kind of work
-     * @param tokenColumn the claimed rows' lease token column
+     * @param tokenColumn the claimed rows' lease token column, whose values {@link #heldTokens()} tells
      */
     public ClaimSlots(int capacity, ProducerTemplate template, String claimUri, String tokenColumn) {
         if (capacity < 1) {
@@ -140,7 +145,7 @@ public class ClaimSlots {
         backlogSuspected.set(false);
     }
 
-    /** The lease tokens of the claims this process holds now. */
+    /** The lease tokens of the claims this process holds now (none for slots that keep no tokens). */
     public Set<Long> heldTokens() {
         return Set.copyOf(tokens);
     }
@@ -173,6 +178,7 @@ public class ClaimSlots {
     }
 
     private Long token(Object row) {
-        return row instanceof Map<?, ?> map && map.get(tokenColumn) instanceof Number n ? n.longValue() : null;
+        return tokenColumn != null && row instanceof Map<?, ?> map && map.get(tokenColumn) instanceof Number n
+                ? n.longValue() : null;
     }
 }

@@ -83,6 +83,12 @@ class ConversationTest extends DeliveryTest {
                 .method(method, HttpRequest.BodyPublishers.noBody()).header("Authorization", BASIC).build());
     }
 
+    private HttpResponse<String> api(String method, String path, String body) {
+        return client().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json")
+                .header("Authorization", BASIC).build());
+    }
+
     private double counter(String outcome, String errorClass) {
         return registry.find("ai_worker_jobs_finished").tag("outcome", outcome).tag("error_class", errorClass)
                 .counters().stream().mapToDouble(c -> c.count()).sum();
@@ -138,6 +144,54 @@ class ConversationTest extends DeliveryTest {
                 .isEqualTo(json.readTree(String.valueOf(answering.get("output_json"))).path("latency_ms").asLong());
         assertThat(sum("SELECT COUNT(*) FROM ai_jobs WHERE status IN ('pending', 'processing', 'failed') AND instance = ?")).isZero();
         assertThat(counter("absorbed", "")).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aBurstWhoseAnswerFailsPermanentlyEndsTogether() throws Exception {
+        String chat = chat();
+        String marker = "burst-402-" + UUID.randomUUID();
+        when(marker, FakeOpenRouter.error(402, "Insufficient credits", null));
+        double failedBefore = counter("failed", "payment");
+        double absorbedBefore = counter("absorbed", "payment");
+
+        long first = postMessage(chat, "halo " + marker);
+        Thread.sleep(300); // the customer types: messages 300 ms apart (input pacing, not waiting for work)
+        long second = postMessage(chat, "mau tanya");
+        Thread.sleep(300);
+        long third = postMessage(chat, "harga paket B berapa?");
+
+        // the answering job fails at once (402): its older burst jobs end with it, never claimed
+        Map<String, Object> answering = awaitJob(third, "failed", 1);
+        assertThat(answering.get("error_class")).isEqualTo("payment");
+        assertThat(calls(marker)).hasSize(1);
+        for (long absorbed : new long[] {first, second}) {
+            Map<String, Object> row = job(absorbed);
+            assertThat(row.get("status")).isEqualTo("failed");
+            assertThat(row.get("attempts")).isEqualTo(0);
+            assertThat(row.get("error_class")).isEqualTo("payment");
+            assertThat(row.get("error_msg")).isEqualTo(answering.get("error_msg"));
+            assertThat(row.get("locked_by")).isNull();
+            assertThat(json.readTree(String.valueOf(row.get("output_json"))).path("answered_by_job").asLong()).isEqualTo(third);
+        }
+        assertThat(sum("SELECT COUNT(*) FROM ai_jobs WHERE status IN ('pending', 'processing') AND instance = ?")).isZero();
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM messages WHERE instance = ? AND direction = 'out'", Long.class, instance))
+                .isZero();
+        // counted once: one failed run, two absorbed; the seed's lines for the answering job only
+        assertThat(counter("failed", "payment")).isEqualTo(failedBefore + 1);
+        assertThat(counter("absorbed", "payment")).isEqualTo(absorbedBefore + 2);
+        assertThat(logs.lines()).filteredOn(l -> l.contains("🚫 Job #")).hasSize(1)
+                .allSatisfy(l -> assertThat(l).contains("🚫 Job #" + third + " permanently failed: Non-retryable error: 402"));
+        // the reference card's failed-jobs SQL: each unanswered message once, under the one cause
+        assertThat(db.queryForList("SELECT error_msg, COUNT(*) AS n FROM ai_jobs WHERE status='failed' AND instance = ?"
+                + " AND updated_at > NOW() - INTERVAL '24 hours' GROUP BY error_msg", instance))
+                .singleElement().satisfies(r -> assertThat(((Number) r.get("n")).longValue()).isEqualTo(3));
+
+        // the chat's next message is a burst of its own: answered (when the provider is back) without the failed one
+        answer("again-" + marker, "Paket B Rp150.000", 40, 4, "Paket B", "GW-BURST-402");
+        long next = postMessage(chat, "halo lagi again-" + marker);
+        awaitJob(next, "done", 1);
+        assertThat(calls("again-" + marker)).hasSize(1);
+        assertThat(job(first).get("status")).isEqualTo("failed");
     }
 
     @Test
@@ -232,6 +286,31 @@ class ConversationTest extends DeliveryTest {
         assertThat(json.readTree(String.valueOf(awaitJob(after, "done", 1).get("output_json"))).path("reply").asText())
                 .isEqualTo("Baik kak");
         assertThat(calls(marker)).hasSize(1);
+    }
+
+    @Test
+    void aTakeOverWithoutMinutesIsRefusedWhenTheInstanceHandoffIsOff() throws Exception {
+        String chat = chat();
+        String handoff = "/api/chats/" + instance + "/" + chat + "/handoff";
+        HttpResponse<String> off = api("PUT", "/api/instances/" + instance, "{\"handoff_minutes\":0}");
+        assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+
+        // no minutes and no period of the instance to default to: 400 saying so, nothing handed over
+        HttpResponse<String> refused = api("PUT", handoff);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        JsonNode error = json.readTree(refused.body());
+        assertThat(error.path("error").asText()).isEqualTo("invalid_request");
+        assertThat(error.path("message").asText()).contains("minutes must be given").contains("handoff is off");
+        assertThat(workerControl.takeOverChat(instance, chat, 0)).startsWith("Chat not handed to humans: ")
+                .contains("handoff is off");
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM chat_handoffs WHERE instance = ?", Long.class, instance)).isZero();
+        assertThat(api("GET", handoff).body()).contains("\"handled_by\": \"ai\"");
+
+        // with minutes the operator takes the chat over all the same
+        HttpResponse<String> taken = api("PUT", handoff + "?minutes=5");
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+        assertThat(taken.body()).contains("\"handled_by\": \"human\"");
     }
 
     @Test
