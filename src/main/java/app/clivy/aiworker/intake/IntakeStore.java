@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -32,9 +33,10 @@ import org.springframework.stereotype.Component;
  * batches grow by themselves, so the database does one statement and one commit for many posts.
  *
  * <p>Each caller gets its own message's result only after the statement that stored it committed,
- * so a 202 still means stored. A batch that fails is written again one message per statement: a
- * message the database refuses fails alone, and a database that is down fails each caller (the
- * webhook's 503). The same gateway message id twice in one batch is stored once; the second caller
+ * so a 202 still means stored. A batch whose data the database refuses (a constraint, a value it
+ * cannot read) is written again one message per statement, so that message fails alone; a database
+ * that is down or times out fails the whole batch at once (each caller's 503), without trying each
+ * message again. The same gateway message id twice in one batch is stored once; the second caller
  * gets the job as a duplicate.
  */
 @Component("intakeStore")
@@ -140,8 +142,9 @@ public class IntakeStore implements DisposableBean {
         try {
             complete(keys, insert(keys));
         } catch (RuntimeException e) {
-            if (keys.size() == 1) {
-                keys.get(0).forEach(p -> p.result().completeExceptionally(e));
+            if (keys.size() == 1 || !(e instanceof DataIntegrityViolationException)) {
+                // one message, or the database itself failing (unreachable, timed out): every caller's 503 at once
+                keys.forEach(callers -> callers.forEach(p -> p.result().completeExceptionally(e)));
                 return;
             }
             LOG.debug("Intake batch of {} failed ({}): storing its messages one by one", keys.size(), e.toString());

@@ -114,10 +114,18 @@ class PlannedSqlParametersTest {
                 .isInstanceOf(RuntimeExchangeException.class).hasMessageContaining("Cannot find key [nowhere]");
     }
 
+    /** Statements a bean runs with JdbcTemplate (IntakeStore's array parameters), not camel-sql. */
+    static final java.util.Set<String> JDBC_STATEMENTS = java.util.Set.of("intake-messages.sql");
+
     @Test
     void everyStatementOfTheBundleIsPlannedWithAllItsParameters() throws Exception {
         try (Stream<Path> files = Files.list(Path.of("src/main/resources/sql"))) {
             for (Path file : files.toList()) {
+                if (JDBC_STATEMENTS.contains(file.getFileName().toString())) {
+                    // run by a bean through JdbcTemplate with JDBC's own ? placeholders, not by camel-sql
+                    assertThat(Files.readString(file)).as(file.toString()).doesNotContain(":#");
+                    continue;
+                }
                 // what camel-sql does to a classpath: query: '#' placeholders become '?', '--' lines go
                 String query = SqlHelper.resolveQuery(context, "file:" + file.toAbsolutePath(), "#");
                 // ${bean:...} parameters name the bundle's beans: a stand-in with their methods, for planning
