@@ -125,7 +125,13 @@ public class IntakeStore implements DisposableBean {
             for (int i = 1; i < stops; i++) {
                 queue.add(STOP); // another writer's
             }
-            writeBatch(batch);
+            try {
+                writeBatch(batch);
+            } catch (Throwable unexpected) {
+                // never leave a caller waiting: whatever went wrong, each is answered (a 500 or 503)
+                LOG.error("Intake batch of {} failed unexpectedly", batch.size(), unexpected);
+                batch.forEach(p -> p.result().completeExceptionally(unexpected));
+            }
             if (stops > 0) {
                 return;
             }
