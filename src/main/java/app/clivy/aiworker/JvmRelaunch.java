@@ -90,7 +90,7 @@ final class JvmRelaunch {
             return OptionalInt.empty();
         }
         System.err.println("JVM relaunch: running the worker in a child JVM (pid " + child.pid() + ") with "
-                + String.join(" ", options) + (env.containsKey(OPTIONS_ENV) && !env.get(OPTIONS_ENV).isBlank()
+                + shown(options) + (env.containsKey(OPTIONS_ENV) && !env.get(OPTIONS_ENV).isBlank()
                         ? " (" + OPTIONS_ENV + ")" : " (the recommended options; " + OPTIONS_ENV + " sets others)")
                 + "; this process forwards SIGTERM and exits with its code. To run in this JVM: set "
                 + RELAUNCH_ENV + "=false or pass heap, GC or JIT options of your own (-Xmx...)");
@@ -146,6 +146,17 @@ final class JvmRelaunch {
     }
 
     /** {@code AI_WORKER_JVM_OPTIONS} when set and not blank, else the recommended options. */
+    /**
+     * The options as the start-up line shows them: the JVM's own {@code -X} flags; any other (a
+     * {@code -D} property may carry a password) only counted.
+     */
+    static String shown(List<String> options) {
+        List<String> flags = options.stream().filter(o -> o.startsWith("-X")).toList();
+        int hidden = options.size() - flags.size();
+        return String.join(" ", flags) + (hidden == 0 ? "" : (flags.isEmpty() ? "" : " ") + "and " + hidden
+                + (hidden == 1 ? " other option" : " other options") + " (not shown)");
+    }
+
     static List<String> options(Map<String, String> env) {
         String options = env.getOrDefault(OPTIONS_ENV, "");
         return split(options.isBlank() ? RECOMMENDED_OPTIONS : options);

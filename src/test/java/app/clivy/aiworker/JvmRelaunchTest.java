@@ -98,4 +98,13 @@ class JvmRelaunchTest {
         }
         return path;
     }
+
+    /** The start-up line shows the JVM's own flags; a -D property (a password, say) only as a count. */
+    @Test
+    void theStartUpLineShowsOnlyTheJvmFlags() {
+        assertThat(JvmRelaunch.shown(List.of("-Xmx144m", "-XX:+UseSerialGC"))).isEqualTo("-Xmx144m -XX:+UseSerialGC");
+        assertThat(JvmRelaunch.shown(List.of("-Xmx200m", "-Djavax.net.ssl.keyStorePassword=s3cret")))
+                .isEqualTo("-Xmx200m and 1 other option (not shown)").doesNotContain("s3cret");
+        assertThat(JvmRelaunch.shown(List.of("-Dpassword=a", "-Dtoken=b"))).isEqualTo("and 2 other options (not shown)");
+    }
 }
