@@ -50,15 +50,9 @@ class PlainJarLaunchProcessTest {
     private static final List<String> ENCODING = List.of("-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=UTF-8");
     private static final int WORKER_DRAIN_SECONDS = 2;
     private static final int CAMEL_SHUTDOWN_SECONDS = 3;
-    private static final List<String> SHUTDOWN_LINES = List.of("🛑 Shutting down server...", "🤖 Stopping AI Worker...",
-            "🔕 Stopping job listener...", "✅ AI Worker stopped", "✅ Server exited gracefully");
 
     @RegisterExtension
-    final WorkerProcesses node = new WorkerProcesses(Map.of(
-            "ai-worker.openrouter.timeout-ms", "20000",
-            "ai-worker.shutdown-timeout-seconds", String.valueOf(WORKER_DRAIN_SECONDS),
-            "camel.main.shutdown-timeout", String.valueOf(CAMEL_SHUTDOWN_SECONDS),
-            "ai-worker.sweep-interval-ms", "500"));
+    final WorkerProcesses node = new WorkerProcesses(WorkerProcesses.drainingNode(WORKER_DRAIN_SECONDS, CAMEL_SHUTDOWN_SECONDS));
 
     @Test
     void bareJavaJarRunsTheWorkerInAChildJvmWithTheRecommendedOptions() {
@@ -194,7 +188,7 @@ class PlainJarLaunchProcessTest {
      * back, the database stopped), and a restart completes each job once.
      */
     private void assertDrainedAndHandedBack(InFlight run) {
-        assertThat(shutdownLines(run.worker())).containsExactlyElementsOf(SHUTDOWN_LINES);
+        assertThat(run.worker().shutdownLines()).containsExactlyElementsOf(WorkerProcess.SHUTDOWN_LINES);
         assertThat(run.worker().output()).contains("↩️  Handed back " + run.jobIds().size() + " unfinished job(s) to pending");
         assertThat(node.dataDir().resolve("postmaster.pid")).as("the embedded database stopped cleanly").doesNotExist();
         restartAndAssertEachJobDoneOnce(run.marker(), run.jobIds());
@@ -214,12 +208,6 @@ class PlainJarLaunchProcessTest {
                 .as("one reply per job, none of the stopped calls").hasSize(jobIds.size()).containsOnly("on time now");
         assertThat(db.queryForObject("SELECT COUNT(DISTINCT job_id) FROM messages WHERE direction = 'out'", Long.class))
                 .isEqualTo(jobIds.size());
-    }
-
-    private static List<String> shutdownLines(WorkerProcess worker) {
-        return worker.outputLines().stream()
-                .map(line -> SHUTDOWN_LINES.stream().filter(line::endsWith).findFirst().orElse(null))
-                .filter(line -> line != null).toList();
     }
 
     private static List<String> commandLine(long pid) {

@@ -37,11 +37,7 @@ class ShutdownProcessTest {
     private static final int CAMEL_SHUTDOWN_SECONDS = 3;
 
     @RegisterExtension
-    final WorkerProcesses node = new WorkerProcesses(Map.of(
-            "ai-worker.openrouter.timeout-ms", "20000",
-            "ai-worker.shutdown-timeout-seconds", String.valueOf(WORKER_DRAIN_SECONDS),
-            "camel.main.shutdown-timeout", String.valueOf(CAMEL_SHUTDOWN_SECONDS),
-            "ai-worker.sweep-interval-ms", "500"));
+    final WorkerProcesses node = new WorkerProcesses(WorkerProcesses.drainingNode(WORKER_DRAIN_SECONDS, CAMEL_SHUTDOWN_SECONDS));
 
     @Test
     void sigtermHandsBackTheJobsInFlightAndTheNextStartCompletesThem() {
@@ -74,12 +70,7 @@ class ShutdownProcessTest {
         Duration took = Duration.ofNanos(System.nanoTime() - signalled);
         System.out.println("SIGTERM to exit: " + took.toMillis() + " ms");
 
-        List<String> order = List.of("🛑 Shutting down server...", "🤖 Stopping AI Worker...", "🔕 Stopping job listener...",
-                "✅ AI Worker stopped", "✅ Server exited gracefully");
-        List<String> printed = first.outputLines().stream()
-                .map(line -> order.stream().filter(line::endsWith).findFirst().orElse(null))
-                .filter(line -> line != null).toList();
-        assertThat(printed).containsExactlyElementsOf(order);
+        assertThat(first.shutdownLines()).containsExactlyElementsOf(WorkerProcess.SHUTDOWN_LINES);
         assertThat(first.output()).contains("↩️  Handed back " + JOBS + " unfinished job(s) to pending");
         assertThat(node.dataDir().resolve("postmaster.pid")).as("the embedded database stopped cleanly").doesNotExist();
 

@@ -75,25 +75,30 @@ public class SynchronousPlatformHttp {
     public static final class Consumer extends SpringBootPlatformHttpConsumer {
 
         private final List<Consumer> started;
+        /** what {@link #matches} compares, read from the endpoint when the consumer starts */
+        private volatile List<String> methods = List.of();
+        private volatile String path;
+        private volatile String pathPrefix;
 
         Consumer(PlatformHttpEndpoint endpoint, Processor processor, List<Consumer> started) {
             super(endpoint, processor);
             this.started = started;
         }
 
-        boolean matches(String method, String path) {
-            PlatformHttpEndpoint endpoint = getEndpoint();
-            String restrict = endpoint.getHttpMethodRestrict();
-            if (restrict == null || !List.of(restrict.split(",")).contains(method)) {
-                return false; // only consumers restricted to the method: an open one may serve other paths' verbs
-            }
-            String own = endpoint.getPath();
-            return path.equals(own) || (endpoint.isMatchOnUriPrefix() && path.startsWith(own + "/"));
+        /** Only consumers restricted to the method match: an open one may serve other paths' verbs. */
+        boolean matches(String method, String requestPath) {
+            return methods.contains(method)
+                    && (requestPath.equals(path) || (pathPrefix != null && requestPath.startsWith(pathPrefix)));
         }
 
         @Override
         protected void doStart() throws Exception {
             super.doStart();
+            PlatformHttpEndpoint endpoint = getEndpoint();
+            String restrict = endpoint.getHttpMethodRestrict();
+            methods = restrict == null ? List.of() : List.of(restrict.split(","));
+            path = endpoint.getPath();
+            pathPrefix = endpoint.isMatchOnUriPrefix() ? path + "/" : null;
             started.add(this);
         }
 

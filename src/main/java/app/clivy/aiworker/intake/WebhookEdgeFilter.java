@@ -69,6 +69,8 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
     private final int maxBodyBytes;
     private final ObjectProvider<JobMetrics> metrics;
     private final ObjectProvider<SynchronousPlatformHttp.Engine> engine;
+    /** the engine, looked up once on the first webhook (the filter is made before the routes) */
+    private volatile SynchronousPlatformHttp.Engine routes;
 
     public WebhookEdgeFilter(IntakeGate gate, IntakeSettings settings, ObjectProvider<JobMetrics> metrics,
             ObjectProvider<SynchronousPlatformHttp.Engine> engine) {
@@ -119,7 +121,11 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
     /** To the route's consumer directly when it runs, else down the chain. */
     private void dispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        SynchronousPlatformHttp.Engine routes = engine.getIfAvailable();
+        SynchronousPlatformHttp.Engine routes = this.routes;
+        if (routes == null) {
+            routes = engine.getIfAvailable();
+            this.routes = routes;
+        }
         SynchronousPlatformHttp.Consumer consumer = routes == null ? null
                 : routes.consumerFor(request.getMethod(), request.getRequestURI().substring(request.getContextPath().length()));
         if (consumer == null) {

@@ -170,6 +170,17 @@ public final class WorkerProcess {
         }
     }
 
+    /** The reference card's shutdown lines, in the order a graceful shutdown prints them. */
+    public static final List<String> SHUTDOWN_LINES = List.of("🛑 Shutting down server...", "🤖 Stopping AI Worker...",
+            "🔕 Stopping job listener...", "✅ AI Worker stopped", "✅ Server exited gracefully");
+
+    /** Those of {@link #SHUTDOWN_LINES} this process printed, in the order it printed them. */
+    public List<String> shutdownLines() {
+        return outputLines().stream()
+                .map(line -> SHUTDOWN_LINES.stream().filter(line::endsWith).findFirst().orElse(null))
+                .filter(line -> line != null).toList();
+    }
+
     public List<String> outputLines() {
         return output().lines().toList();
     }

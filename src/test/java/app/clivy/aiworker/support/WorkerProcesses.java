@@ -27,6 +27,18 @@ public final class WorkerProcesses implements AfterEachCallback {
     private final Map<String, String> common;
     private final List<WorkerProcess> started = new ArrayList<>();
 
+    /**
+     * A node whose shutdown is quick to watch: jobs in flight get {@code drainSeconds}, Camel
+     * {@code camelSeconds}; calls may take 20 s and the sweep runs every 500 ms.
+     */
+    public static Map<String, String> drainingNode(int drainSeconds, int camelSeconds) {
+        return Map.of(
+                "ai-worker.openrouter.timeout-ms", "20000",
+                "ai-worker.shutdown-timeout-seconds", String.valueOf(drainSeconds),
+                "camel.main.shutdown-timeout", String.valueOf(camelSeconds),
+                "ai-worker.sweep-interval-ms", "500");
+    }
+
     /** {@code common}: settings of every start ({@code --key=value}). */
     public WorkerProcesses(Map<String, String> common) {
         try {
