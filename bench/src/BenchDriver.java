@@ -248,7 +248,7 @@ public class BenchDriver {
         drive(WARMUP_REQUESTS, INTAKE_CLIENTS, "warm");
         // the statistics autovacuum gathers within a minute of the first rows (autovacuum_naptime): a
         // fresh database's plans are made for empty tables until then, and the webhook's statement
-        // stays on them while the tables grow (README, Performance: round 4)
+        // stays on them while the tables grow (bench/README.md: round 4)
         try (Connection c = db(); Statement s = c.createStatement()) {
             s.execute("ANALYZE messages");
             s.execute("ANALYZE ai_jobs");

@@ -26,7 +26,7 @@ import static org.awaitility.Awaitility.await;
  * job the webhook accepted ends done or failed, none lost, none answered twice.
  * <p>
  * Two worker start-ups take 50-90 s here, too long for the normal suite: it runs with
- * the integration-test phase of {@code ./mvnw verify}, which sets {@code -Dai-worker.process-tests=true} (see README, Reliability).
+ * the integration-test phase of {@code ./mvnw verify}, which sets {@code -Dai-worker.process-tests=true} (see docs/reliability.md).
  */
 @Tag("process")
 @EnabledIfSystemProperty(named = "ai-worker.process-tests", matches = "true")

@@ -25,7 +25,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * No container engine runs where the tests run, so this parses docker/ and docker/k8s/ and
  * checks what must agree with the worker itself: its port, its actuator probe paths, its
- * shutdown timeout, its settings (README's configuration table) and its operator files.
+ * shutdown timeout, its settings (the environment variables' table of docs/configuration.md) and its
+ * operator files.
  */
 class DeploymentFilesTest {
 
@@ -33,7 +34,7 @@ class DeploymentFilesTest {
     private static final Path K8S = DOCKER.resolve("k8s");
     private static final Pattern COMPOSE_VARIABLE = Pattern.compile("(?<!\\$)\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
     private static final Pattern ENV_LINE = Pattern.compile("^(#\\s*)?([A-Z][A-Z0-9_]*)=(.*)$");
-    private static final Pattern README_TABLE_VARIABLE = Pattern.compile("^\\|\\s*`([A-Z][A-Z0-9_]*)`\\s*\\|");
+    private static final Pattern CONFIGURATION_TABLE_VARIABLE = Pattern.compile("^\\|\\s*`([A-Z][A-Z0-9_]*)`\\s*\\|");
     private static final Pattern PLACEHOLDER_DEFAULT = Pattern.compile("\\$\\{[A-Za-z0-9_]+:([^}]*)}");
     /** The shape of a real OpenRouter key: none may be committed. */
     private static final Pattern REAL_KEY = Pattern.compile("sk-or-[A-Za-z0-9-]{20,}");
@@ -197,10 +198,10 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void envExampleNamesEverySettingOfTheReadmeTable() {
+    void envExampleNamesEverySettingOfTheConfigurationTable() {
         Set<String> table = new LinkedHashSet<>();
-        for (String line : read(Path.of("README.md")).split("\n")) {
-            Matcher m = README_TABLE_VARIABLE.matcher(line);
+        for (String line : read(Path.of("docs", "configuration.md")).split("\n")) {
+            Matcher m = CONFIGURATION_TABLE_VARIABLE.matcher(line);
             if (m.find()) {
                 table.add(m.group(1));
             }

@@ -82,8 +82,8 @@ class JvmRelaunchTest {
         assertThat(Files.readString(Path.of("docker", "Dockerfile"))).contains("ENV JAVA_TOOL_OPTIONS=\"" + RECOMMENDED + "\"");
         assertThat(Files.readString(Path.of("bench", "src", "BenchDriver.java")))
                 .contains("getOrDefault(\"BENCH_WORKER_JAVA_OPTS\", \"" + RECOMMENDED + "\")");
-        assertThat(Files.readString(Path.of("README.md"))).contains("OPTS=\"" + RECOMMENDED + "\"")
-                .contains("| `AI_WORKER_JVM_OPTIONS` | `" + RECOMMENDED + "` |");
+        assertThat(Files.readString(Path.of("docs", "deployment.md"))).contains("OPTS=\"" + RECOMMENDED + "\"");
+        assertThat(Files.readString(Path.of("docs", "configuration.md"))).contains("| `AI_WORKER_JVM_OPTIONS` | `" + RECOMMENDED + "` |");
     }
 
     private static Path jar(Path path, String mainClass, String startClass) throws IOException {

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * in order, leaves no row processing, and the jobs it handed back complete on the next start.
  * <p>
  * Two worker start-ups: too long for the normal suite, it runs with
- * the integration-test phase of {@code ./mvnw verify}, which sets {@code -Dai-worker.process-tests=true} (see README, Reliability).
+ * the integration-test phase of {@code ./mvnw verify}, which sets {@code -Dai-worker.process-tests=true} (see docs/reliability.md).
  */
 @Tag("process")
 @EnabledIfSystemProperty(named = "ai-worker.process-tests", matches = "true")
