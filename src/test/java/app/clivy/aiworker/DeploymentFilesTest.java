@@ -237,6 +237,22 @@ class DeploymentFilesTest {
         assertThat(runStage).anyMatch(l -> l.contains("apt-get install") && l.contains("curl"));
     }
 
+    // --- the recommended JVM options, given by the stock means of each way to start ---
+
+    private static final String RECOMMENDED_JVM_OPTIONS = "-Xmx144m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
+    @Test
+    void theRecommendedJvmOptionsAreTheSameEverywhere() {
+        assertThat(read(Path.of("pom.xml"))).as("spring-boot:run").contains("<jvmArguments>" + RECOMMENDED_JVM_OPTIONS + "</jvmArguments>");
+        assertThat(read(DOCKER.resolve("Dockerfile"))).contains("ENV JAVA_TOOL_OPTIONS=\"" + RECOMMENDED_JVM_OPTIONS + "\"");
+        assertThat(list(workerContainer(), "env")).as("the Kubernetes manifest").anySatisfy(env -> assertThat(env)
+                .isEqualTo(Map.of("name", "JAVA_TOOL_OPTIONS", "value", RECOMMENDED_JVM_OPTIONS)));
+        assertThat(read(Path.of("bench", "src", "BenchDriver.java")))
+                .contains("getOrDefault(\"BENCH_WORKER_JAVA_OPTS\", \"" + RECOMMENDED_JVM_OPTIONS + "\")");
+        assertThat(read(Path.of("docs", "deployment.md"))).contains("OPTS=\"" + RECOMMENDED_JVM_OPTIONS + "\"")
+                .contains("JAVA_TOOL_OPTIONS=\"" + RECOMMENDED_JVM_OPTIONS + "\" java -jar");
+    }
+
     // --- Kubernetes ---
 
     @Test

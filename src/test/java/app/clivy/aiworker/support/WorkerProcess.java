@@ -110,7 +110,7 @@ public final class WorkerProcess {
                 // as from a plain shell or systemd: no node id, no HOSTNAME (a start names its node with --ai-worker.node-id)
                 "AI_WORKER_NODE_ID", "HOSTNAME",
                 // the JVM's own options only where a test gives them
-                "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "AI_WORKER_JVM_RELAUNCH", "AI_WORKER_JVM_OPTIONS")) {
+                "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS")) {
             builder.environment().remove(inherited);
         }
         builder.environment().putAll(environment);
@@ -152,13 +152,6 @@ public final class WorkerProcess {
 
     public Process process() {
         return process;
-    }
-
-    /** The JVMs this process started (a plain {@code java -jar} of the packed jar relaunches itself in one). */
-    public List<ProcessHandle> childJvms() {
-        return process.children()
-                .filter(child -> child.info().command().map(command -> command.endsWith("/java")).orElse(false))
-                .toList();
     }
 
     /** Everything the process printed so far. */
@@ -203,7 +196,6 @@ public final class WorkerProcess {
 
     /** For @AfterEach: the worker and whatever embedded PostgreSQL still runs on its data folder. */
     public void destroy() {
-        childJvms().forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly();
             waitFor(Duration.ofSeconds(30));
