@@ -132,6 +132,11 @@ public class GatewayDelivery {
         String instance = String.valueOf(row.get("instance"));
         WhatsAppGateway dialect = dialect(instance, (String) row.get("gateway"));
         SendRequest request = dialect.request(GatewayReply.of(row, setting(instance, "token", token)));
+        if (!safePath(request.path())) {
+            // a value from a webhook (an instance, a Cloud API id) must never steer the authorized call elsewhere
+            throw new GatewayRejectedException("the reply's gateway path is not a plain path (dot segments, query or "
+                    + "unencoded characters); nothing sent");
+        }
         var message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -141,6 +146,22 @@ public class GatewayDelivery {
         exchange.setVariable("gatewayDialect", dialect.name());
         exchange.setVariable("gatewayAuthHeaders", List.copyOf(request.headers().keySet()));
     }
+
+    /** Plain path segments only: no {@code .} / {@code ..} segment, no query or fragment, nothing unencoded. */
+    static boolean safePath(String path) {
+        if (path == null || !SAFE_PATH.matcher(path).matches()) {
+            return false;
+        }
+        for (String segment : path.split("/")) {
+            if (segment.equals(".") || segment.equals("..") || segment.equalsIgnoreCase("%2e") || segment.toLowerCase().contains("%2e%2e")
+                    || segment.toLowerCase().contains("%2f")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final java.util.regex.Pattern SAFE_PATH = java.util.regex.Pattern.compile("(/[A-Za-z0-9._~%@:+-]+)+");
 
     /** Reads the gateway's answer: sets {@code gatewayReplyId} on 2xx, else throws the failure's type. */
     public void read(Exchange exchange) {

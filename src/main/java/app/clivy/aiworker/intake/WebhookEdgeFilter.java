@@ -210,11 +210,11 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
     }
 
     /** The request with its body already read (at most the limit) and served from memory. */
-    static final class ReadBody extends HttpServletRequestWrapper {
+    public static final class ReadBody extends HttpServletRequestWrapper {
 
         private final byte[] body;
 
-        ReadBody(HttpServletRequest request, byte[] body) {
+        public ReadBody(HttpServletRequest request, byte[] body) {
             super(request);
             this.body = body;
         }

@@ -96,4 +96,20 @@ class InstanceCredentialsTest extends BundleTest {
         assertThat(api("PATCH", "/api/instances/" + shop, "{\"webhook_token\":\"short\"}").statusCode()).isEqualTo(400);
         assertThat(String.join("\n", logs.lines())).doesNotContain(shopToken).doesNotContain(otherKey);
     }
+
+    @Test
+    void aTenMegabyteAdminBodyIs413() {
+        String big = "{\"instance\":\"x\",\"title\":\"t\",\"content\":\"" + "a".repeat(10 * 1024 * 1024) + "\"}";
+        HttpResponse<String> res = api("POST", "/api/documents", big);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(413);
+        assertThat(res.body()).startsWith("{\"error\":\"payload_too_large\"");
+        // chunked, without a Content-Length: refused as soon as the limit is passed
+        HttpResponse<String> chunked = client().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/documents"))
+                .header("Authorization", BASIC).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        big.getBytes(StandardCharsets.UTF_8)))).build());
+        assertThat(chunked.statusCode()).as(chunked.body()).isEqualTo(413);
+        assertThat(api("POST", "/api/documents", "{\"instance\":\"x\",\"title\":\"t\",\"content\":\"small\"}").statusCode())
+                .isEqualTo(201);
+    }
 }
