@@ -161,6 +161,7 @@ public class GatewayDelivery {
         return true;
     }
 
+    private static final java.util.regex.Pattern MASKED_DIGITS = java.util.regex.Pattern.compile("\\d{7,}");
     private static final java.util.regex.Pattern SAFE_PATH = java.util.regex.Pattern.compile("(/[A-Za-z0-9._~%@:+-]+)+");
 
     /** Reads the gateway's answer: sets {@code gatewayReplyId} on 2xx, else throws the failure's type. */
@@ -256,8 +257,10 @@ public class GatewayDelivery {
         }
     }
 
-    private static String shorten(String text) {
-        String flat = text.strip().replaceAll("\\s+", " ");
+    /** A gateway's error body for logs and the row: flat, short, and with long digit runs (phone numbers) masked. */
+    static String shorten(String text) {
+        String flat = MASKED_DIGITS.matcher(text.strip().replaceAll("\\s+", " "))
+                .replaceAll(m -> m.group().substring(0, 2) + "*".repeat(m.group().length() - 4) + m.group().substring(m.group().length() - 2));
         return flat.length() > 300 ? flat.substring(0, 300) + "..." : flat;
     }
 
