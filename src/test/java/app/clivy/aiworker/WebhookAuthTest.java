@@ -79,4 +79,18 @@ class WebhookAuthTest extends BundleTest {
         assertThat(post("{nope".getBytes(StandardCharsets.UTF_8), null, null).statusCode()).isEqualTo(401);
         assertThat(db.queryForObject("SELECT COUNT(*) FROM messages WHERE instance = ?", Long.class, instance)).isZero();
     }
+
+    @Test
+    void aTokenInTheUrlQueryIsNotACredential() {
+        byte[] body = event("query-1");
+        String signature = "sha256=" + WebhookSignatures.hex(SECRET, body);
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/webhook/ai?X-Webhook-Token=" + TOKEN
+                        + "&x-webhook-token=" + TOKEN + "&token=" + TOKEN))
+                .header("Content-Type", "application/json").header("X-Hub-Signature-256", signature)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<String> res = client().send(req);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(401);
+        assertThat(res.body()).contains("X-Webhook-Token header is missing").doesNotContain(TOKEN);
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM messages WHERE instance = ?", Long.class, instance)).isZero();
+    }
 }

@@ -132,6 +132,11 @@ public class GatewayDelivery {
         String instance = String.valueOf(row.get("instance"));
         WhatsAppGateway dialect = dialect(instance, (String) row.get("gateway"));
         SendRequest request = dialect.request(GatewayReply.of(row, setting(instance, "token", token)));
+        if (!safePath(request.path())) {
+            // a value from a webhook (an instance, a Cloud API id) must never steer the authorized call elsewhere
+            throw new GatewayRejectedException("the reply's gateway path is not a plain path (dot segments, query or "
+                    + "unencoded characters); nothing sent");
+        }
         var message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -141,6 +146,23 @@ public class GatewayDelivery {
         exchange.setVariable("gatewayDialect", dialect.name());
         exchange.setVariable("gatewayAuthHeaders", List.copyOf(request.headers().keySet()));
     }
+
+    /** Plain path segments only: no {@code .} / {@code ..} segment, no query or fragment, nothing unencoded. */
+    static boolean safePath(String path) {
+        if (path == null || !SAFE_PATH.matcher(path).matches()) {
+            return false;
+        }
+        for (String segment : path.split("/")) {
+            if (segment.equals(".") || segment.equals("..") || segment.equalsIgnoreCase("%2e") || segment.toLowerCase().contains("%2e%2e")
+                    || segment.toLowerCase().contains("%2f")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final java.util.regex.Pattern MASKED_DIGITS = java.util.regex.Pattern.compile("\\d{7,}");
+    private static final java.util.regex.Pattern SAFE_PATH = java.util.regex.Pattern.compile("(/[A-Za-z0-9._~%@:+-]+)+");
 
     /** Reads the gateway's answer: sets {@code gatewayReplyId} on 2xx, else throws the failure's type. */
     public void read(Exchange exchange) {
@@ -235,8 +257,10 @@ public class GatewayDelivery {
         }
     }
 
-    private static String shorten(String text) {
-        String flat = text.strip().replaceAll("\\s+", " ");
+    /** A gateway's error body for logs and the row: flat, short, and with long digit runs (phone numbers) masked. */
+    static String shorten(String text) {
+        String flat = MASKED_DIGITS.matcher(text.strip().replaceAll("\\s+", " "))
+                .replaceAll(m -> m.group().substring(0, 2) + "*".repeat(m.group().length() - 4) + m.group().substring(m.group().length() - 2));
         return flat.length() > 300 ? flat.substring(0, 300) + "..." : flat;
     }
 

@@ -72,6 +72,10 @@ public class CloudApi implements WhatsAppGateway {
     private List<InboundMessage> value(JsonNode value, String path) {
         JsonNode metadata = object(value, "metadata", path + ".metadata");
         String phoneNumberId = text(metadata, "phone_number_id", path + ".metadata.phone_number_id", true);
+        // it becomes a path segment of the reply's URL (/{phone_number_id}/messages): Meta's ids are digits
+        if (!PHONE_NUMBER_ID.matcher(phoneNumberId).matches()) {
+            throw app.clivy.aiworker.intake.WebhookRejectedException.badRequest(path + ".metadata.phone_number_id must be digits");
+        }
         Map<String, String> names = new HashMap<>();
         JsonNode contacts = array(value, "contacts", path + ".contacts");
         for (JsonNode contact : contacts) {
@@ -117,6 +121,9 @@ public class CloudApi implements WhatsAppGateway {
         return new InboundMessage(NAME, phoneNumberId, chat, chat, id, false, false, names.get(from), text,
                 epochSeconds(message, "timestamp"), from, phoneNumberId, null);
     }
+
+    /** A Cloud API business number id: digits only (it is a path segment of the send URL). */
+    static final java.util.regex.Pattern PHONE_NUMBER_ID = java.util.regex.Pattern.compile("[0-9]{1,32}");
 
     @Override
     public SendRequest request(GatewayReply reply) {

@@ -35,6 +35,10 @@ public class InstanceSettingsApi {
     private static final Pattern MODEL = Pattern.compile(MODEL_ID);
     private static final Set<String> FIELDS = Set.of("system_prompt", "model", "fallback_models", "enabled",
             "quiet_ms", "handoff_minutes", "daily_spend_cap_usd");
+    // webhook credentials of the instance (docs/security.md): write-only, answered as *_set
+    private static final Set<String> CREDENTIALS = Set.of("webhook_token", "webhook_hmac_secret");
+    static final int MIN_CREDENTIAL_CHARS = 16;
+    static final int MAX_CREDENTIAL_CHARS = 512;
 
     private final ObjectMapper json = new ObjectMapper();
     private final InstanceSettings settings;
@@ -60,8 +64,9 @@ public class InstanceSettingsApi {
         JsonNode node = AdminApi.jsonObject(body, "any of " + String.join(", ", sorted()));
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (!FIELDS.contains(name)) {
-                throw WebhookRejectedException.badRequest(name + " is not a setting; the settings are " + String.join(", ", sorted()));
+            if (!FIELDS.contains(name) && !CREDENTIALS.contains(name)) {
+                throw WebhookRejectedException.badRequest(name + " is not a setting; the settings are "
+                        + String.join(", ", sorted()) + ", webhook_token, webhook_hmac_secret");
             }
             JsonNode value = node.get(name);
             if (!value.isNull()) {
@@ -116,6 +121,13 @@ public class InstanceSettingsApi {
                     throw bad(field, "a number of USD from 0 to " + MAX_CAP + " with at most 4 decimals");
                 }
             }
+            case "webhook_token", "webhook_hmac_secret" -> {
+                if (!value.isTextual() || value.asText().length() < MIN_CREDENTIAL_CHARS
+                        || value.asText().length() > MAX_CREDENTIAL_CHARS || !value.asText().matches("[\\x21-\\x7E]+")) {
+                    throw bad(field, "a string of " + MIN_CREDENTIAL_CHARS + " to " + MAX_CREDENTIAL_CHARS
+                            + " visible ASCII characters (or null to remove it)");
+                }
+            }
             default -> throw new IllegalArgumentException(field);
         }
     }
@@ -138,6 +150,9 @@ public class InstanceSettingsApi {
             Object value = row.get(field);
             stored.set(field, json.valueToTree(value instanceof java.sql.Array ? InstanceSettings.models(value) : value));
         }
+        // the instance's webhook credentials: whether each is set, never the value
+        stored.put("webhook_token_set", Boolean.TRUE.equals(row.get("webhook_token_set")));
+        stored.put("webhook_hmac_secret_set", Boolean.TRUE.equals(row.get("webhook_hmac_secret_set")));
         answer.put("updated_at", row.get("updated_at") == null ? null : String.valueOf(row.get("updated_at")));
         Settings s = settings.merge(instance, row.get("updated_at") == null ? null : row);
         ObjectNode effective = answer.putObject("effective");

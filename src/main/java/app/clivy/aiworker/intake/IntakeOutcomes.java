@@ -5,7 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -19,6 +24,8 @@ import org.springframework.stereotype.Component;
  */
 @Component("intakeOutcomes")
 public class IntakeOutcomes implements AggregationStrategy {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Override
     public Exchange aggregate(Exchange oldExchange, Exchange newExchange) {
@@ -57,13 +64,46 @@ public class IntakeOutcomes implements AggregationStrategy {
             return;
         }
         boolean queued = false;
-        StringBuilder results = new StringBuilder();
+        ObjectNode answer = JSON.createObjectNode();
+        ArrayNode results = JSON.createArrayNode();
         for (Map<String, Object> outcome : outcomes) {
             queued |= "202".equals(String.valueOf(outcome.get("status")));
-            results.append(results.isEmpty() ? "" : ",").append(outcome.get("body"));
+            results.add(JSON.readTree(String.valueOf(outcome.get("body"))));
         }
-        String summary = queued ? "queued" : "nothing_queued";
+        answer.put("status", queued ? "queued" : "nothing_queued");
+        answer.set("results", results);
         exchange.setVariable("status", queued ? 202 : 200);
-        exchange.getMessage().setBody("{\"status\":\"" + summary + "\",\"results\":[" + results + "]}");
+        exchange.getMessage().setBody(answer.toString());
+    }
+
+    // Every answer of the intake route is built here by Jackson, never by templating: a gateway's
+    // text (an event type in an ignored reason) cannot add fields to it.
+
+    /** {@code {"status":"ignored","reason":...}} for a message the parser ignored. */
+    public String ignored(@Body Map<String, Object> row) {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("status", "ignored");
+        answer.put("reason", String.valueOf(row.get("ignoredReason")));
+        return answer.toString();
+    }
+
+    /** A from-me message's answer: {@code agent_message} with {@code human_until}, or the echo's outcome. */
+    public String fromMe(@Variable("fromMe") Map<String, Object> fromMe) {
+        ObjectNode answer = JSON.createObjectNode();
+        Object outcome = fromMe == null ? null : fromMe.get("outcome");
+        answer.put("status", String.valueOf(outcome));
+        if ("agent".equals(outcome)) {
+            answer.put("status", "agent_message");
+            answer.put("human_until", String.valueOf(fromMe.get("human_until")));
+        }
+        return answer.toString();
+    }
+
+    /** {@code {"status":"queued"|"duplicate","job_id":n}} for a stored message. */
+    public String stored(@Variable("stored") Map<String, Object> stored) {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("status", Boolean.TRUE.equals(stored.get("created")) ? "queued" : "duplicate");
+        answer.put("job_id", ((Number) stored.get("job_id")).longValue());
+        return answer.toString();
     }
 }

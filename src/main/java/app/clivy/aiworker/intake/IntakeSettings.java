@@ -17,7 +17,9 @@ public record IntakeSettings(
         @Min(1) long retryAfterSeconds,
         @Min(0) int rateLimitPerMinute,
         @Min(1) int storeBatch,
-        @Min(1) int storeWriters) {
+        @Min(1) int storeWriters,
+        // secure by default (docs/security.md): no credential = only local posts, unless opened in so many words
+        boolean insecureOpenWebhook) {
 
     @Override
     public String toString() {

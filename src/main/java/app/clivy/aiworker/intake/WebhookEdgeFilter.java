@@ -40,7 +40,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>a body over {@code ai-worker.intake.max-body-bytes}: {@code 413}, from the
  * {@code Content-Length} before reading, or, for a chunked body, as soon as the limit is passed
  * (reading stops there). A body within the limit is handed on in memory, so authentication and
- * parsing never see more than the limit.</li>
+ * parsing never see more than the limit;</li>
+ * <li>a post that cannot be authentic whatever its body ({@link WebhookAuthenticator#beforeBody}: no
+ * credential header, or no credential at all from a client that is not local): {@code 401}, the
+ * body unread.</li>
  * </ol>
  * A POST within the limits goes straight to its started platform-http consumer (the
  * {@code intake} route), on this thread: Spring MVC's dispatcher and the filters behind this one
@@ -69,12 +72,14 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
     private final int maxBodyBytes;
     private final ObjectProvider<JobMetrics> metrics;
     private final ObjectProvider<SynchronousPlatformHttp.Engine> engine;
+    private final ObjectProvider<WebhookAuthenticator> authenticator;
     /** the engine, looked up once on the first webhook (the filter is made before the routes) */
     private volatile SynchronousPlatformHttp.Engine routes;
 
     public WebhookEdgeFilter(IntakeGate gate, IntakeSettings settings, ObjectProvider<JobMetrics> metrics,
-            ObjectProvider<SynchronousPlatformHttp.Engine> engine) {
+            ObjectProvider<SynchronousPlatformHttp.Engine> engine, ObjectProvider<WebhookAuthenticator> authenticator) {
         this.gate = gate;
+        this.authenticator = authenticator;
         this.maxBodyBytes = settings.maxBodyBytes();
         this.metrics = metrics;
         this.engine = engine;
@@ -93,6 +98,11 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
             refusal = unsupportedContentType(request.getContentType());
             if (refusal == null) {
                 refusal = tooLarge(request.getContentLengthLong());
+            }
+            if (refusal == null) {
+                // no body is read for a post that cannot be authentic whatever it holds
+                WebhookAuthenticator auth = authenticator.getIfAvailable();
+                refusal = auth == null ? null : auth.beforeBody(request);
             }
             if (refusal == null) {
                 byte[] body;
@@ -200,11 +210,11 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
     }
 
     /** The request with its body already read (at most the limit) and served from memory. */
-    static final class ReadBody extends HttpServletRequestWrapper {
+    public static final class ReadBody extends HttpServletRequestWrapper {
 
         private final byte[] body;
 
-        ReadBody(HttpServletRequest request, byte[] body) {
+        public ReadBody(HttpServletRequest request, byte[] body) {
             super(request);
             this.body = body;
         }

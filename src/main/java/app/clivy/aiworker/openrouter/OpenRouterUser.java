@@ -45,6 +45,14 @@ public class OpenRouterUser {
         }
     }
 
+    /**
+     * The customer of a reply row ({@code instance}, {@code chat}) as log lines name it: the same
+     * salted id OpenRouter gets, never the phone number (docs/security.md).
+     */
+    public String customerOf(@org.apache.camel.Variable("reply") java.util.Map<String, Object> reply) {
+        return idOf(reply.get("instance"), reply.get("chat"));
+    }
+
     private SecretKeySpec key() {
         SecretKeySpec k = key;
         if (k == null) {

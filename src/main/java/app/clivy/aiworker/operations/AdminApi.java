@@ -17,7 +17,10 @@ public class AdminApi {
 
     private static final Set<String> STATUSES = Set.of("pending", "processing", "done", "failed");
     private static final int MAX_DOCUMENT_CHARS = 100_000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** strict, as the webhook's: a key twice or anything after the object is 400 */
+    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /** The {@code {id}} path parameter into variable {@code id}, or 400. */
     public void pathId(Exchange exchange) {

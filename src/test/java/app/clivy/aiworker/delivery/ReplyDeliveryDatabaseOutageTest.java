@@ -109,7 +109,7 @@ class ReplyDeliveryDatabaseOutageTest extends DeliveryTest {
             assertThat(r.step()).isEqualTo("sql://classpath:sql/deliver-sent.sql");
             assertThat(r.failure()).isInstanceOf(DataAccessException.class);
         });
-        assertThat(logs.lines()).contains("📤 Reply #" + id + " to " + CHAT + " sent (gateway id gw-db-outage)");
+        assertThat(logs.lines()).contains("📤 Reply #" + id + " to customer " + customer(CHAT) + " sent (gateway id gw-db-outage)");
         List<String> misnamed = logs.lines().stream().filter(l -> l.contains("Reply #" + id + " ")
                 && (l.contains("retry in") || l.contains("delivery failed") || l.contains("left to its lease"))).toList();
         assertThat(misnamed).as("lines blaming the gateway or giving up").isEmpty();

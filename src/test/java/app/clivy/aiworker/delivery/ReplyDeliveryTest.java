@@ -53,8 +53,8 @@ class ReplyDeliveryTest extends DeliveryTest {
                 .withHeader("Token", equalTo(TOKEN))
                 .withHeader("Content-Type", containing("application/json"))
                 .withRequestBody(equalToJson("{\"Phone\":\"628123456789\",\"Body\":\"Toko buka jam 9 pagi (dl-success).\"}")));
-        assertThat(logs.lines()).contains("📤 Reply #" + id + " to " + CHAT + " sent (gateway id 3EB0C431C26A1916E1F1)");
-        assertThat(logs.everything()).doesNotContain(TOKEN);
+        assertThat(logs.lines()).contains("📤 Reply #" + id + " to customer " + customer(CHAT) + " sent (gateway id 3EB0C431C26A1916E1F1)");
+        assertThat(logs.everything()).doesNotContain(TOKEN).doesNotContain("628123456789");
         assertThat(meters.find("ai_worker_deliveries").tag("outcome", "sent").counter().count()).isPositive();
         // nothing more is sent later (the sweep runs every 300 ms)
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() ->

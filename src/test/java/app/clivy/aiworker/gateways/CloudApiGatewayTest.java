@@ -127,6 +127,19 @@ class CloudApiGatewayTest extends GatewayTest {
     }
 
     @Test
+    void aHostilePhoneNumberIdIsRefusedAndNothingIsSent() {
+        int before = server().getAllServeEvents().size();
+        for (String hostile : new String[] {"../../v9/evil?x=", "123/../../evil", "123?x=", "%2e%2e", "12 34", "+123"}) {
+            phoneNumberId = hostile;
+            HttpResponse<String> res = signed(post(entry(messages(text("wamid.evil-" + hostile.length(), "hostile")))));
+            assertThat(res.statusCode()).as(hostile + ": " + res.body()).isEqualTo(400);
+            assertThat(res.body()).contains("phone_number_id must be digits");
+            assertThat(countMessages(hostile)).isZero();
+        }
+        assertThat(server().getAllServeEvents().size()).as("nothing sent to the gateway").isEqualTo(before);
+    }
+
+    @Test
     void statusesAndOtherFieldsStartNoJob() {
         String statuses = post(entry("""
                 {"field":"messages","value":{"messaging_product":"whatsapp",

@@ -68,6 +68,11 @@ class GatewayHostileInputTest extends GatewayTest {
                     };
                     HttpResponse<String> res = postJson("/webhook/ai", body, signature);
                     posts++;
+                    if (res.statusCode() == 401 && signature.length > 0) {
+                        // the mutation made it another gateway's shape: a gateway's signature admits only its own
+                        assertThat(res.body()).as(body).contains("admits only " + sample.getKey() + " posts");
+                        continue;
+                    }
                     assertThat(res.statusCode()).as(sample.getKey() + " " + path + " = " + replacement + ": " + res.body())
                             .isIn(200, 202, 400);
                     assertThat(res.body()).as(body).startsWith("{");

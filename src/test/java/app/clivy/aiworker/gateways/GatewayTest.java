@@ -18,18 +18,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The whole bundle as a desk connected to several gateways at once: one gateway URL (the fake
  * serves every gateway's send path), type {@code auto} (each reply in the dialect of the gateway its
- * message came from), wuzapi's HMAC key, Meta's app secret and verify token. Every gateway test
+ * message came from), wuzapi's HMAC key, Meta's app secret and verify token, and the shared
+ * webhook token that a post without a signature header carries. Every gateway test
  * class shares this configuration, so they share one Spring context.
  */
 @TestPropertySource(properties = {"ai-worker.gateway.type=auto",
         // no credit check from this context: its log lines would land in the credit monitor tests' capture
         "ai-worker.credits.startup-delay-ms=3600000",
         "ai-worker.gateway.wuzapi.hmac-key=" + GatewayTest.WUZAPI_KEY,
+        "ai-worker.intake.token=" + GatewayTest.WEBHOOK_TOKEN,
         "ai-worker.gateway.cloud-api.app-secret=" + GatewayTest.APP_SECRET,
         "ai-worker.gateway.cloud-api.verify-token=" + GatewayTest.VERIFY_TOKEN})
 abstract class GatewayTest extends DeliveryTest {
 
     static final String WUZAPI_KEY = "wuzapi-hmac-key-Test-77";
+    /** The shared webhook token: the gateways that do not sign (Evolution GO, Evolution API, WAHA) send it. */
+    static final String WEBHOOK_TOKEN = "shared-webhook-token-Test-66";
     static final String APP_SECRET = "meta-app-secret-Test-88";
     static final String VERIFY_TOKEN = "meta-verify-token-Test-99";
     /** An instance with a gateway of its own: its URL (a prefix on the fake), its token, its type. */
@@ -48,9 +52,13 @@ abstract class GatewayTest extends DeliveryTest {
         return post(path, "application/json", json.getBytes(StandardCharsets.UTF_8), headers);
     }
 
+    /** Posts with the given headers; with none, with the shared webhook token (as a gateway that does not sign). */
     protected HttpResponse<String> post(String path, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (headers.length == 0) {
+            req.header("X-Webhook-Token", WEBHOOK_TOKEN);
+        }
         for (int i = 0; i < headers.length; i += 2) {
             req.header(headers[i], headers[i + 1]);
         }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import app.clivy.aiworker.support.LogCapture;
 import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -52,18 +53,53 @@ class WebhookAuthenticatorTest {
     }
 
     @Test
-    void noneConfiguredLetsEverythingInAndWarnsOnce() {
+    void noneConfiguredTakesOnlyLocalPostsThatCameThroughNoProxyAndWarnsOnce() {
         try (LogCapture logs = new LogCapture()) {
             WebhookAuthenticator auth = new WebhookAuthenticator("", "");
-            assertThatCode(() -> auth.authenticate(null, null, BODY)).doesNotThrowAnyException();
-            assertThatCode(() -> auth.authenticate("anything", "sha256=00", BODY)).doesNotThrowAnyException();
+            assertThat(auth.admission(request("127.0.0.1"), BODY).credential()).isEqualTo("local");
+            assertThat(auth.admission(request("::1"), BODY).credential()).isEqualTo("local");
+            assertUnauthorized(() -> auth.admission(request("203.0.113.9"), BODY), "only posts from this host");
+            for (String header : new String[] {"X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host", "CF-Connecting-IP", "Via"}) {
+                MockHttpServletRequest proxied = request("127.0.0.1");
+                proxied.addHeader(header, "203.0.113.9");
+                assertUnauthorized(() -> auth.admission(proxied, BODY), "only posts from this host");
+                assertThat(auth.beforeBody(proxied)).as(header).isNotNull();
+            }
             assertThat(logs.lines(WebhookAuthenticator.class.getName(), Level.WARN)).singleElement()
-                    .asString().contains("without authentication").contains("WEBHOOK_TOKEN");
+                    .asString().contains("only from this host").contains("WEBHOOK_TOKEN");
         }
         try (LogCapture logs = new LogCapture()) {
             new WebhookAuthenticator("tok", "");
             assertThat(logs.lines(WebhookAuthenticator.class.getName(), Level.WARN)).isEmpty();
         }
+    }
+
+    @Test
+    void theInsecureOptOutTakesEveryPostAndSaysSoAtStart() {
+        try (LogCapture logs = new LogCapture()) {
+            WebhookAuthenticator auth = new WebhookAuthenticator("", "", "", "", true, null);
+            MockHttpServletRequest proxied = request("203.0.113.9");
+            proxied.addHeader("X-Forwarded-For", "198.51.100.7");
+            assertThat(auth.admission(proxied, BODY).credential()).startsWith("open:");
+            assertThat(logs.lines(WebhookAuthenticator.class.getName(), Level.WARN)).singleElement()
+                    .asString().contains("INSECURE").contains("insecure-open-webhook");
+        }
+    }
+
+    @Test
+    void aTokenOnlyInTheUrlQueryIsNoCredential() {
+        WebhookAuthenticator auth = new WebhookAuthenticator("tok-123", "");
+        MockHttpServletRequest request = request("127.0.0.1");
+        request.setQueryString("X-Webhook-Token=tok-123");
+        request.addParameter("X-Webhook-Token", "tok-123");
+        assertThat(auth.beforeBody(request)).isNotNull();
+        assertUnauthorized(() -> auth.admission(request, BODY), "X-Webhook-Token header is missing");
+    }
+
+    private static MockHttpServletRequest request(String remoteAddress) {
+        MockHttpServletRequest request = new MockHttpServletRequest("POST", "/webhook/ai");
+        request.setRemoteAddr(remoteAddress);
+        return request;
     }
 
     private static void assertUnauthorized(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {

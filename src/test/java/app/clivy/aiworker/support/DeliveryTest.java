@@ -30,6 +30,13 @@ public abstract class DeliveryTest extends WorkerTest {
 
     @Autowired
     protected CircuitBreaker gatewayCircuitBreaker;
+    @Autowired
+    protected app.clivy.aiworker.openrouter.OpenRouterUser openRouterUser;
+
+    /** How log lines name the customer of {@code chat} in this test's instance: the salted id, never the number. */
+    protected String customer(String chat) {
+        return openRouterUser.idOf(instance, chat);
+    }
 
     @DynamicPropertySource
     static void fakeGateway(DynamicPropertyRegistry registry) {
