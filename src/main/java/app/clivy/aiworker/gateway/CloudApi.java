@@ -123,7 +123,10 @@ public class CloudApi implements WhatsAppGateway {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("messaging_product", "whatsapp");
         body.put("recipient_type", "individual");
-        body.put("to", reply.replyTo() != null ? reply.replyTo() : reply.number());
+        String to = reply.replyTo() != null ? reply.replyTo() : reply.number();
+        // a wa_id (digits) is "to"; a business-scoped user id (BSUID, "US.1349...") of a customer who
+        // shows Meta no phone number is "recipient", sent back exactly as received
+        body.put(to.matches("\\+?\\d+") ? "to" : "recipient", to);
         body.put("type", "text");
         body.put("text", Map.of("body", reply.text()));
         String phoneNumberId = reply.account() != null ? reply.account() : reply.instance();

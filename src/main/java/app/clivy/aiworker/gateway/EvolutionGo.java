@@ -44,7 +44,7 @@ public class EvolutionGo implements WhatsAppGateway {
     @Override
     public SendRequest request(GatewayReply reply) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("number", reply.number());
+        body.put("number", WhatsmeowMessage.address(reply.chat()));
         body.put("text", reply.text());
         return new SendRequest("/send/text", reply.auth("apikey", ""), Json.write(body));
     }

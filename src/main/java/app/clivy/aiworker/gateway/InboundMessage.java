@@ -7,7 +7,8 @@ package app.clivy.aiworker.gateway;
  * @param gateway   the gateway's name ({@link WhatsAppGateway#name()})
  * @param instance  the business number's instance (idempotency is per instance + message id)
  * @param chat      the chat, as the same JID form for every gateway ({@code 628...@s.whatsapp.net})
- *                  so that history works across messages
+ *                  so that history works across messages; a LID ({@code ...@lid}) or a Meta user id
+ *                  without a phone number is kept as the gateway gave it
  * @param sender    who wrote it
  * @param messageId the gateway's message id
  * @param fromMe    sent by the business account itself

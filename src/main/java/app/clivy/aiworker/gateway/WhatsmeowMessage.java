@@ -30,6 +30,16 @@ final class WhatsmeowMessage {
         }
         String text = messageText(message, path + ".Message");
         return new InboundMessage(gateway, instance, chat, sender, id, fromMe, group || chat.endsWith("@g.us"),
-                pushName, text, rfc3339(info, "Timestamp"), user(chat), null, null);
+                pushName, text, rfc3339(info, "Timestamp"), address(chat), null, null);
+    }
+
+    /**
+     * The chat as whatsmeow's send APIs route it: a phone chat as its number (both gateways make
+     * {@code <digits>@s.whatsapp.net} of bare digits), any other chat (a LID {@code ...@lid}, a group)
+     * as its full JID, which both parse as given. Bare digits of a LID would become a phone JID: a
+     * number that does not exist, or a stranger's.
+     */
+    static String address(String chat) {
+        return chat.endsWith("@s.whatsapp.net") ? user(chat) : chat;
     }
 }

@@ -71,7 +71,7 @@ public class Wuzapi implements WhatsAppGateway {
     @Override
     public SendRequest request(GatewayReply reply) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put(phoneField, reply.number());
+        body.put(phoneField, WhatsmeowMessage.address(reply.chat()));
         body.put(bodyField, reply.text());
         return new SendRequest(path, reply.auth(tokenHeader, ""),
                 Json.write(body));
