@@ -18,10 +18,22 @@ package app.clivy.aiworker.gateway;
  * @param timestamp ISO-8601 instant of the message, if given
  * @param replyTo   the chat as this gateway's send API takes it
  * @param account   what else the send API addresses (Cloud API phone number id, WAHA session, ...)
+ * @param content   what the message is beyond its text (message kinds): an edit, a delete, a voice
+ *                  note, an image ...; its {@code text} is {@link #text}
  */
 public record InboundMessage(String gateway, String instance, String chat, String sender, String messageId,
                              boolean fromMe, boolean group, String pushName, String text, String timestamp,
-                             String replyTo, String account, String ignoredReason) {
+                             String replyTo, String account, String ignoredReason,
+                             // message kinds (#23)
+                             MessageContent content) {
+
+    /** A plain text message (or an ignored event). */
+    public InboundMessage(String gateway, String instance, String chat, String sender, String messageId,
+                          boolean fromMe, boolean group, String pushName, String text, String timestamp,
+                          String replyTo, String account, String ignoredReason) {
+        this(gateway, instance, chat, sender, messageId, fromMe, group, pushName, text, timestamp, replyTo, account,
+                ignoredReason, MessageContent.plain(text));
+    }
 
     public static InboundMessage ignored(String gateway, String reason) {
         return new InboundMessage(gateway, null, null, null, null, false, false, null, null, null, null, null, reason);

@@ -3,7 +3,6 @@ package app.clivy.aiworker.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import static app.clivy.aiworker.gateway.EventFields.flag;
-import static app.clivy.aiworker.gateway.EventFields.messageText;
 import static app.clivy.aiworker.gateway.EventFields.object;
 import static app.clivy.aiworker.gateway.EventFields.rfc3339;
 import static app.clivy.aiworker.gateway.EventFields.text;
@@ -28,9 +27,9 @@ final class WhatsmeowMessage {
         if (chat == null || chat.isBlank()) {
             chat = sender;
         }
-        String text = messageText(message, path + ".Message");
+        MessageContent content = MessageContent.of(message, path + ".Message");
         return new InboundMessage(gateway, instance, chat, sender, id, fromMe, group || chat.endsWith("@g.us"),
-                pushName, text, rfc3339(info, "Timestamp"), address(chat), null, null);
+                pushName, content.text(), rfc3339(info, "Timestamp"), address(chat), null, null, content);
     }
 
     /**
