@@ -1,13 +1,15 @@
 -- The prompt's context in one round trip, as two JSON arrays:
--- history: the chat's messages before this job's message, newest N, oldest first ({direction, body});
+-- history: the chat's messages before this job's message, newest N, oldest first ({direction, body,
+-- kind}), without those the customer deleted for everyone;
 -- documents: the instance's most relevant knowledge documents ({title, content}): full-text rank
 -- against the customer's words (any word may match, hence the OR query), newest first on equal rank.
-SELECT (SELECT coalesce(json_agg(json_build_object('direction', direction, 'body', body) ORDER BY created_at, id), '[]')
-          FROM (SELECT id, direction, body, created_at
+SELECT (SELECT coalesce(json_agg(json_build_object('direction', direction, 'body', body, 'kind', kind) ORDER BY created_at, id), '[]')
+          FROM (SELECT id, direction, body, kind, created_at
                   FROM messages
                  WHERE instance = :#${variable.job[instance]}
                    AND chat = :#${variable.job[chat]}
                    AND id < :#${variable.job[message_id]}
+                   AND revoked_at IS NULL
                  ORDER BY created_at DESC, id DESC
                  LIMIT :#${variable.job[context_messages]}) recent)::text AS history,
        (SELECT coalesce(json_agg(json_build_object('title', title, 'content', content) ORDER BY rank DESC, updated_at DESC, id DESC), '[]')

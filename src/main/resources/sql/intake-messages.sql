@@ -12,9 +12,9 @@ WITH input AS (
                                  reply_to, sent_at, max_attempts, context_messages, input_json, quiet_ms, n)
 ), inbound AS (
     INSERT INTO messages (instance, chat, direction, author, gateway_message_id, sender, push_name, body,
-                          gateway, gateway_account, reply_to, sent_at)
+                          gateway, gateway_account, reply_to, sent_at, kind)
     SELECT instance, chat, 'in', 'customer', gateway_message_id, sender, push_name, body,
-           gateway, gateway_account, reply_to, CAST(sent_at AS timestamptz)
+           gateway, gateway_account, reply_to, CAST(sent_at AS timestamptz), CAST(input_json AS jsonb) ->> 'kind'
       FROM input
      ORDER BY n
     ON CONFLICT (instance, gateway_message_id) DO NOTHING

@@ -62,7 +62,7 @@ class WebhookEdgeTest extends BundleTest {
     @Test
     void plainTextAndOtherTypesGet415AsJson() {
         for (String type : new String[] {"text/plain", "text/plain; charset=utf-8",
-                "application/xml", "multipart/form-data; boundary=x", "not a media type"}) {
+                "application/xml", "not a media type"}) {
             HttpResponse<String> res = post(type, HttpRequest.BodyPublishers.ofString(event("f-" + type.hashCode())));
             assertThat(res.statusCode()).as(type + ": " + res.body()).isEqualTo(415);
             assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));

@@ -29,8 +29,6 @@ import static app.clivy.aiworker.gateway.EventFields.text;
 public class CloudApi implements WhatsAppGateway {
 
     public static final String NAME = "cloud-api";
-    /** Message types whose text is a caption. */
-    private static final String[] CAPTIONED = {"image", "video", "document"};
 
     @Override
     public String name() {
@@ -105,21 +103,58 @@ public class CloudApi implements WhatsAppGateway {
             from = text(message, "user_id", path + ".from (or user_id)", true);
         }
         String type = text(message, "type", path + ".type", false);
-        String text = null;
-        if ("text".equals(type)) {
-            JsonNode t = optionalObject(message, "text", path + ".text");
-            text = t == null ? null : text(t, "body", path + ".text.body", false);
-        } else {
-            for (String kind : CAPTIONED) {
-                if (kind.equals(type)) {
-                    JsonNode media = optionalObject(message, kind, path + "." + kind);
-                    text = media == null ? null : text(media, "caption", path + "." + kind + ".caption", false);
-                }
+        MessageContent content = content(message, type == null ? "" : type, path);
+        // a message in a group chat names its group (group_id): the same rule as every gateway's groups
+        boolean group = message.hasNonNull("group_id");
+        String chat = phoneJid(from);
+        return new InboundMessage(NAME, phoneNumberId, chat, chat, id, false, group, names.get(from), content.text(),
+                epochSeconds(message, "timestamp"), from, phoneNumberId, null, content);
+    }
+
+    /**
+     * A message's kind and text: {@code text.body}; a media object's caption ({@code image}, {@code video},
+     * {@code document}) or the media itself ({@code audio}, a voice note when {@code voice} is true); a tap
+     * ({@code interactive.button_reply.title} / {@code list_reply.title}, a template's quick reply
+     * {@code button.text}) is the text the customer tapped.
+     */
+    private static MessageContent content(JsonNode message, String type, String path) {
+        switch (type) {
+            case "text" -> {
+                JsonNode t = optionalObject(message, "text", path + ".text");
+                return MessageContent.plain(t == null ? null : text(t, "body", path + ".text.body", false));
+            }
+            case "interactive" -> {
+                JsonNode interactive = optionalObject(message, "interactive", path + ".interactive");
+                JsonNode reply = interactive == null ? null
+                        : interactive.has("button_reply") ? optionalObject(interactive, "button_reply", path + ".interactive.button_reply")
+                        : optionalObject(interactive, "list_reply", path + ".interactive.list_reply");
+                String title = reply == null ? null : text(reply, "title", path + ".interactive.*.title", false);
+                return new MessageContent(MessageContent.Kind.TAP, title, null, null);
+            }
+            case "button" -> {
+                JsonNode button = optionalObject(message, "button", path + ".button");
+                String title = button == null ? null : text(button, "text", path + ".button.text", false);
+                return new MessageContent(MessageContent.Kind.TAP, title, null, null);
+            }
+            case "image", "video", "document", "audio", "sticker" -> {
+                JsonNode media = optionalObject(message, type, path + "." + type);
+                String caption = media == null ? null : text(media, "caption", path + "." + type + ".caption", false);
+                return new MessageContent(MessageContent.Kind.valueOf(type.toUpperCase(java.util.Locale.ROOT)),
+                        caption == null || caption.isBlank() ? null : caption, null, media);
+            }
+            case "location" -> {
+                return new MessageContent(MessageContent.Kind.LOCATION, null, null, null);
+            }
+            case "contacts" -> {
+                return new MessageContent(MessageContent.Kind.CONTACT, null, null, null);
+            }
+            case "reaction" -> {
+                return new MessageContent(MessageContent.Kind.REACTION, null, null, null);
+            }
+            default -> {
+                return new MessageContent(MessageContent.Kind.OTHER, null, null, null);
             }
         }
-        String chat = phoneJid(from);
-        return new InboundMessage(NAME, phoneNumberId, chat, chat, id, false, false, names.get(from), text,
-                epochSeconds(message, "timestamp"), from, phoneNumberId, null);
     }
 
     /** A Cloud API business number id: digits only (it is a path segment of the send URL). */
@@ -130,7 +165,10 @@ public class CloudApi implements WhatsAppGateway {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("messaging_product", "whatsapp");
         body.put("recipient_type", "individual");
-        body.put("to", reply.replyTo() != null ? reply.replyTo() : reply.number());
+        String to = reply.replyTo() != null ? reply.replyTo() : reply.number();
+        // a wa_id (digits) is "to"; a business-scoped user id (BSUID, "US.1349...") of a customer who
+        // shows Meta no phone number is "recipient", sent back exactly as received
+        body.put(to.matches("\\+?\\d+") ? "to" : "recipient", to);
         body.put("type", "text");
         body.put("text", Map.of("body", reply.text()));
         String phoneNumberId = reply.account() != null ? reply.account() : reply.instance();

@@ -12,9 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class EventFields {
 
-    /** Message kinds (WhatsApp's message proto, as whatsmeow and Baileys write it) whose caption is the customer's text. */
-    private static final String[] CAPTIONED = {"imageMessage", "videoMessage", "documentMessage"};
-
     private EventFields() {
     }
 
@@ -115,30 +112,11 @@ public final class EventFields {
 
     /**
      * The customer's text of a WhatsApp message proto object ({@code conversation},
-     * {@code extendedTextMessage.text} or a media caption); null when it has none.
+     * {@code extendedTextMessage.text}, a media caption or a tapped button, inside any wrapper); null
+     * when it has none. See {@link MessageContent}.
      */
     public static String messageText(JsonNode message, String path) {
-        String conversation = text(message, "conversation", path + ".conversation", false);
-        if (conversation != null && !conversation.isBlank()) {
-            return conversation;
-        }
-        JsonNode extended = optionalObject(message, "extendedTextMessage", path + ".extendedTextMessage");
-        if (extended != null) {
-            String t = text(extended, "text", path + ".extendedTextMessage.text", false);
-            if (t != null && !t.isBlank()) {
-                return t;
-            }
-        }
-        for (String kind : CAPTIONED) {
-            JsonNode media = optionalObject(message, kind, path + "." + kind);
-            if (media != null) {
-                String caption = text(media, "caption", path + "." + kind + ".caption", false);
-                if (caption != null && !caption.isBlank()) {
-                    return caption;
-                }
-            }
-        }
-        return null;
+        return MessageContent.of(message, path).text();
     }
 
     /** The number part of a JID: {@code 628123@s.whatsapp.net} (or {@code @c.us}) is {@code 628123}. */

@@ -13,7 +13,6 @@ import org.springframework.stereotype.Component;
 
 import static app.clivy.aiworker.gateway.EventFields.epochSeconds;
 import static app.clivy.aiworker.gateway.EventFields.flag;
-import static app.clivy.aiworker.gateway.EventFields.messageText;
 import static app.clivy.aiworker.gateway.EventFields.object;
 import static app.clivy.aiworker.gateway.EventFields.optionalObject;
 import static app.clivy.aiworker.gateway.EventFields.text;
@@ -81,11 +80,12 @@ public class EvolutionApi implements WhatsAppGateway {
         String sender = group && participant != null ? participant : chat;
         String pushName = text(data, "pushName", path + ".pushName", false);
         JsonNode message = optionalObject(data, "message", path + ".message");
-        String text = message == null ? null : messageText(message, path + ".message");
+        MessageContent content = message == null ? new MessageContent(MessageContent.Kind.OTHER, null, null, null)
+                : MessageContent.of(message, path + ".message");
         // a LID without its phone JID is answered at the LID, which the gateway resolves
         String replyTo = chat.endsWith("@s.whatsapp.net") ? user(chat) : chat;
-        return new InboundMessage(NAME, instance, chat, sender, id, fromMe, group, pushName, text,
-                epochSeconds(data, "messageTimestamp"), replyTo, instance, null);
+        return new InboundMessage(NAME, instance, chat, sender, id, fromMe, group, pushName, content.text(),
+                epochSeconds(data, "messageTimestamp"), replyTo, instance, null, content);
     }
 
     @Override

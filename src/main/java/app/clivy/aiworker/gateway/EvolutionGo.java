@@ -28,7 +28,8 @@ public class EvolutionGo implements WhatsAppGateway {
 
     @Override
     public boolean recognises(JsonNode event) {
-        return event.path("event").isTextual() && event.has("instanceName") && event.path("data").has("Info");
+        return event.path("event").isTextual() && (event.has("instanceName") || event.has("instanceId"))
+                && event.path("data").has("Info");
     }
 
     @Override
@@ -37,14 +38,18 @@ public class EvolutionGo implements WhatsAppGateway {
         if (!"Message".equals(type)) {
             return List.of(InboundMessage.ignored(NAME, "event " + type + " is not a Message"));
         }
-        String instance = text(event, "instanceName", "instanceName", true);
+        String instance = text(event, "instanceName", "instanceName", false);
+        if (instance == null || instance.isBlank()) {
+            // posts of some versions name the instance by its id only
+            instance = text(event, "instanceId", "instanceName (or instanceId)", true);
+        }
         return List.of(WhatsmeowMessage.read(NAME, instance, object(event, "data", "data"), "data"));
     }
 
     @Override
     public SendRequest request(GatewayReply reply) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("number", reply.number());
+        body.put("number", WhatsmeowMessage.address(reply.chat()));
         body.put("text", reply.text());
         return new SendRequest("/send/text", reply.auth("apikey", ""), Json.write(body));
     }

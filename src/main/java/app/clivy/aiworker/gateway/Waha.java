@@ -56,8 +56,45 @@ public class Waha implements WhatsAppGateway {
         String body = text(payload, "body", "payload.body", false);
         JsonNode raw = optionalObject(payload, "_data", "payload._data");
         String pushName = raw == null ? null : firstText(raw, "notifyName", "pushName");
-        return List.of(new InboundMessage(NAME, session, phoneJid(chatId), sender, id, fromMe, group, pushName, body,
-                epochSeconds(payload, "timestamp"), chatId, session, null));
+        MessageContent content = content(payload, raw, body);
+        return List.of(new InboundMessage(NAME, session, phoneJid(chatId), sender, id, fromMe, group, pushName,
+                content.text(), epochSeconds(payload, "timestamp"), chatId, session, null, content));
+    }
+
+    /**
+     * The message's kind: its body (a text, or a media file's caption); else its media by MIME type
+     * ({@code payload.media}: {@code url}, {@code mimetype}); else the engine's own message proto
+     * ({@code _data.message}, NOWEB/GOWS), read like the other gateways' (wrappers, taps, edits).
+     */
+    private static MessageContent content(JsonNode payload, JsonNode raw, String body) {
+        JsonNode media = optionalObject(payload, "media", "payload.media");
+        if (media != null && media.path("url").isTextual()) {
+            String mimetype = media.path("mimetype").asText("");
+            MessageContent.Kind kind = mimetype.startsWith("audio/") ? MessageContent.Kind.AUDIO
+                    : mimetype.startsWith("image/webp") ? MessageContent.Kind.STICKER
+                    : mimetype.startsWith("image/") ? MessageContent.Kind.IMAGE
+                    : mimetype.startsWith("video/") ? MessageContent.Kind.VIDEO
+                    : MessageContent.Kind.DOCUMENT;
+            return new MessageContent(kind, body == null || body.isBlank() ? null : body, null, media);
+        }
+        if (body != null && !body.isBlank()) {
+            return MessageContent.plain(body);
+        }
+        JsonNode message = raw == null ? null : optionalObject(raw, "message", "payload._data.message");
+        if (message != null) {
+            return MessageContent.of(message, "payload._data.message");
+        }
+        if (payload.path("location").isObject()) {
+            return new MessageContent(MessageContent.Kind.LOCATION, null, null, null);
+        }
+        if (payload.path("vCards").isArray() && !payload.path("vCards").isEmpty()) {
+            return new MessageContent(MessageContent.Kind.CONTACT, null, null, null);
+        }
+        if (payload.path("hasMedia").asBoolean(false) || raw != null && raw.path("key").path("isViewOnce").asBoolean(false)) {
+            // media whose file WAHA did not fetch (a view-once voice note, say): a media message we cannot read
+            return new MessageContent(MessageContent.Kind.OTHER, null, null, null);
+        }
+        return MessageContent.plain(null);
     }
 
     private static String firstText(JsonNode node, String... fields) {

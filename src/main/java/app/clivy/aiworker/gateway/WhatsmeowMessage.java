@@ -3,7 +3,6 @@ package app.clivy.aiworker.gateway;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import static app.clivy.aiworker.gateway.EventFields.flag;
-import static app.clivy.aiworker.gateway.EventFields.messageText;
 import static app.clivy.aiworker.gateway.EventFields.object;
 import static app.clivy.aiworker.gateway.EventFields.rfc3339;
 import static app.clivy.aiworker.gateway.EventFields.text;
@@ -28,8 +27,18 @@ final class WhatsmeowMessage {
         if (chat == null || chat.isBlank()) {
             chat = sender;
         }
-        String text = messageText(message, path + ".Message");
+        MessageContent content = MessageContent.of(message, path + ".Message");
         return new InboundMessage(gateway, instance, chat, sender, id, fromMe, group || chat.endsWith("@g.us"),
-                pushName, text, rfc3339(info, "Timestamp"), user(chat), null, null);
+                pushName, content.text(), rfc3339(info, "Timestamp"), address(chat), null, null, content);
+    }
+
+    /**
+     * The chat as whatsmeow's send APIs route it: a phone chat as its number (both gateways make
+     * {@code <digits>@s.whatsapp.net} of bare digits), any other chat (a LID {@code ...@lid}, a group)
+     * as its full JID, which both parse as given. Bare digits of a LID would become a phone JID: a
+     * number that does not exist, or a stranger's.
+     */
+    static String address(String chat) {
+        return chat.endsWith("@s.whatsapp.net") ? user(chat) : chat;
     }
 }

@@ -28,17 +28,23 @@ public class Wuzapi implements WhatsAppGateway {
     private final String tokenHeader;
     private final String phoneField;
     private final String bodyField;
+    private final GatewayInstances instances;
 
     @Autowired
-    public Wuzapi(GatewaySettings settings) {
-        this(settings.path(), settings.tokenHeader(), settings.phoneField(), settings.bodyField());
+    public Wuzapi(GatewaySettings settings, GatewayInstances instances) {
+        this(settings.path(), settings.tokenHeader(), settings.phoneField(), settings.bodyField(), instances);
     }
 
     public Wuzapi(String path, String tokenHeader, String phoneField, String bodyField) {
+        this(path, tokenHeader, phoneField, bodyField, new GatewayInstances(Map.of()));
+    }
+
+    public Wuzapi(String path, String tokenHeader, String phoneField, String bodyField, GatewayInstances instances) {
         this.path = path;
         this.tokenHeader = tokenHeader;
         this.phoneField = phoneField;
         this.bodyField = bodyField;
+        this.instances = instances;
     }
 
     @Override
@@ -57,21 +63,41 @@ public class Wuzapi implements WhatsAppGateway {
         if (!"Message".equals(type)) {
             return List.of(InboundMessage.ignored(NAME, "event type " + type + " is not a Message"));
         }
-        String instance = fields.get("instanceName");
-        if (instance == null || instance.isBlank()) {
-            instance = text(event, "instanceName", "instanceName", false);
-        }
-        if (instance == null || instance.isBlank()) {
-            instance = text(event, "userID", "instanceName (or userID)", true);
+        String instance = field(event, fields, "instanceName");
+        if (instance == null) {
+            // wuzapi versions that name no instance: the user's token (its send credential) or its userID
+            // mapped to an instance in the gateway settings; else the userID itself, as before
+            String userId = field(event, fields, "userID");
+            instance = instances.byToken(field(event, fields, "token"));
+            if (instance == null) {
+                instance = instances.byWuzapiUser(userId);
+            }
+            if (instance == null) {
+                instance = userId;
+            }
+            if (instance == null) {
+                throw app.clivy.aiworker.intake.WebhookRejectedException.badRequest("instanceName is missing, and neither "
+                        + "the post's token nor its userID names an instance (ai-worker.gateway.instances.<instance>.token "
+                        + "or .wuzapi-user-id)");
+            }
         }
         EventFields.checked(instance, "instanceName", true);
         return List.of(WhatsmeowMessage.read(NAME, instance, object(event, "event", "event"), "event"));
     }
 
+    /** A non-blank field of the form post, else of the JSON object; null when neither has it. */
+    private static String field(JsonNode event, Map<String, String> fields, String name) {
+        String value = fields.get(name);
+        if (value == null || value.isBlank()) {
+            value = event.path(name).isValueNode() ? event.path(name).asText() : null;
+        }
+        return value == null || value.isBlank() ? null : value;
+    }
+
     @Override
     public SendRequest request(GatewayReply reply) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put(phoneField, reply.number());
+        body.put(phoneField, WhatsmeowMessage.address(reply.chat()));
         body.put(bodyField, reply.text());
         return new SendRequest(path, reply.auth(tokenHeader, ""),
                 Json.write(body));

@@ -64,7 +64,9 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
      * type is wuzapi's default webhook ({@code jsonData=...}, see {@link WebhookFormBody}).
      */
     public static final List<MediaType> ACCEPTED_CONTENT_TYPES = List.of(MediaType.APPLICATION_JSON,
-            MediaType.APPLICATION_FORM_URLENCODED);
+            MediaType.APPLICATION_FORM_URLENCODED,
+            // wuzapi's form for messages with files (#23)
+            MediaType.MULTIPART_FORM_DATA);
 
     static final String PATH = "/webhook/";
 

@@ -11,6 +11,7 @@ import java.util.Map;
 import app.clivy.aiworker.context.ContextSettings;
 import app.clivy.aiworker.gateway.Gateways;
 import app.clivy.aiworker.gateway.InboundMessage;
+import app.clivy.aiworker.gateway.MessageContent;
 import app.clivy.aiworker.gateway.WhatsAppGateway;
 import app.clivy.aiworker.instances.ConversationDefaults;
 import app.clivy.aiworker.instances.ConversationSettings;
@@ -82,8 +83,9 @@ public class WebhookEventParser {
         }
         Map<String, String> fields = Map.of();
         byte[] event = body;
-        if (WebhookFormBody.isForm(contentType)) {
-            fields = formFields(body);
+        boolean multipart = WebhookFormBody.isMultipart(contentType);
+        if (WebhookFormBody.isForm(contentType) || multipart) {
+            fields = multipart ? WebhookFormBody.multipartFields(body, contentType) : formFields(body);
             String jsonData = fields.get("jsonData");
             if (jsonData == null || jsonData.isBlank()) {
                 throw WebhookRejectedException.badRequest("form post without a jsonData field");
@@ -120,8 +122,24 @@ public class WebhookEventParser {
         if (m.group() && !acceptGroups) {
             return ignored("group chats are not answered (ai-worker.intake.accept-groups=false)");
         }
+        MessageContent content = m.content();
+        if (content.kind() == MessageContent.Kind.EDIT || content.kind() == MessageContent.Kind.REVOKE) {
+            // changes a message stored before (sql/intake-message-change.sql): no job, no second answer
+            Map<String, Object> change = new HashMap<>();
+            boolean edit = content.kind() == MessageContent.Kind.EDIT;
+            change.put("change", edit ? "edit" : "revoke");
+            change.put("changeStatus", edit ? "edited" : "revoked");
+            change.put("instance", m.instance());
+            change.put("target", content.target());
+            change.put("text", content.text());
+            return change;
+        }
+        if (content.kind() == MessageContent.Kind.REACTION) {
+            return ignored("a reaction starts no job");
+        }
         if (m.text() == null || m.text().isBlank()) {
-            return ignored("message has no text or caption");
+            return ignored(content.kind() == MessageContent.Kind.TEXT ? "message has no text or caption"
+                    : "a " + content.kind().label() + " message without text starts no job");
         }
         Map<String, Object> row = new HashMap<>();
         row.put("instance", m.instance());
@@ -150,6 +168,9 @@ public class WebhookEventParser {
         input.put("text", m.text());
         input.put("gateway", m.gateway());
         input.put("timestamp", m.timestamp());
+        if (content.kind() != MessageContent.Kind.TEXT) {
+            input.put("kind", content.kind().label());
+        }
 
         row.put("fromMe", false);
         row.put("quietMs", conversations.quietMs(m.instance()));
