@@ -185,12 +185,13 @@ class OperatorSurfaceTest extends WorkerTest {
         assertThat(call("PUT", "/api/documents/999999999",
                 "{\"instance\":\"x\",\"title\":\"t\",\"content\":\"c\"}", true).statusCode()).isEqualTo(404);
 
-        // the context stage ranks it into the prompt
+        // the context stage ranks its passage into the prompt
+        awaitKnowledgeIndexed();
         when("kapan buka", completion("Buka jam 08.00.", "openai/gpt-4o", 50, 5, 0));
         awaitJob(postMessage("kapan buka tokonya?"), "done", 1);
         assertThat(server().findAll(postRequestedFor(urlEqualTo("/api/v1/chat/completions"))
                         .withRequestBody(containing("kapan buka"))))
-                .anySatisfy(r -> assertThat(r.getBodyAsString()).contains("### Jam buka toko").contains("Buka jam 08.00 sampai 22.00."));
+                .anySatisfy(r -> assertThat(r.getBodyAsString()).contains("passage 1: Jam buka toko").contains("Buka jam 08.00 sampai 22.00."));
 
         assertThat(call("DELETE", "/api/documents/" + docId, null, true).statusCode()).isEqualTo(204);
         assertThat(call("DELETE", "/api/documents/" + docId, null, true).statusCode()).isEqualTo(404);

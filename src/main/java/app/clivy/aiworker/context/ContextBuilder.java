@@ -1,9 +1,12 @@
 package app.clivy.aiworker.context;
 
+import java.util.List;
 import java.util.Map;
 
 import app.clivy.aiworker.instances.InstanceSettings;
 import app.clivy.aiworker.instances.Settings;
+import app.clivy.aiworker.knowledge.PassageHit;
+import app.clivy.aiworker.knowledge.Retrieval;
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import app.clivy.aiworker.openrouter.OpenRouterUser;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,8 +18,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Builds the chat-completions request of one job: the instance's system prompt with its most
- * relevant knowledge documents, its model (and fallback models, as OpenRouter's {@code models}),
+ * Builds the chat-completions request of one job: the instance's system prompt with the knowledge
+ * passages retrieved for the question, its model (and fallback models, as OpenRouter's {@code models}),
  * the chat's recent messages, and the customer's message, each cut to its configured length; logs
  * the seed's size estimate (tokens ~ chars / 4).
  */
@@ -29,7 +32,6 @@ public class ContextBuilder {
     private final InstanceSettings settings;
     private final int maxTokens;
     private final double temperature;
-    private final int documentChars;
     private final int messageChars;
     private final OpenRouterUser users;
 
@@ -39,7 +41,6 @@ public class ContextBuilder {
         this.settings = settings;
         this.maxTokens = openRouter.maxTokens();
         this.temperature = openRouter.temperature();
-        this.documentChars = context.documentChars();
         this.messageChars = context.messageChars();
     }
 
@@ -49,25 +50,20 @@ public class ContextBuilder {
     }
 
     /**
-     * @param job     the claimed row (id, instance, chat, input_json, ...)
-     * @param context the row of {@code sql/context.sql}: {@code history}, the chat's earlier messages,
-     *                oldest first ({@code direction}, {@code body}); {@code documents}, the ranked
-     *                documents, best first ({@code title}, {@code content}); both JSON arrays
+     * @param job       the claimed row (id, instance, chat, input_json, ...)
+     * @param context   the row of {@code sql/context.sql}: {@code history}, the chat's earlier messages,
+     *                  oldest first ({@code direction}, {@code body}), a JSON array
+     * @param retrieval the knowledge passages for this question, best first (knowledge/KnowledgeSearch)
      * @return the request body for {@code POST /api/v1/chat/completions}
      */
-    public String buildRequest(Map<String, Object> job, Map<String, Object> context) throws Exception {
+    public String buildRequest(Map<String, Object> job, Map<String, Object> context, Retrieval retrieval) throws Exception {
         JsonNode input = json.readTree(String.valueOf(job.get("input_json")));
         JsonNode history = json.readTree(String.valueOf(context.get("history")));
-        JsonNode documents = json.readTree(String.valueOf(context.get("documents")));
 
         Settings instance = settings.of(String.valueOf(job.get("instance")));
         StringBuilder system = new StringBuilder(instance.systemPrompt());
-        if (!documents.isEmpty()) {
-            system.append("\n\nKnowledge documents:");
-            for (JsonNode doc : documents) {
-                system.append("\n\n### ").append(doc.path("title").asText()).append('\n')
-                        .append(cut(doc.path("content").asText(), documentChars));
-            }
+        if (retrieval != null && !retrieval.passages().isEmpty()) {
+            appendKnowledge(system, retrieval.passages());
         }
 
         ObjectNode request = json.createObjectNode();
@@ -97,6 +93,32 @@ public class ContextBuilder {
         LOG.info("📊 Context size estimate: system={} chars, user={} chars, messages={} (~{} tokens)",
                 system.length(), userChars, history.size(), (system.length() + userChars) / 4);
         return request.toString();
+    }
+
+    // Markers no document can write: the brackets are taken out of every passage's title and text.
+    static final String OPEN = "\u27E6";
+    static final String CLOSE = "\u27E7";
+
+    /**
+     * The knowledge section: each passage between its own marker lines, which only the worker writes
+     * (a "### heading" or a copied marker inside a document stays text of its passage).
+     */
+    static void appendKnowledge(StringBuilder system, List<PassageHit> passages) {
+        system.append("\n\nKnowledge documents: passages of the business's documents, best first. Each passage starts with a line ")
+                .append(OPEN).append("passage N: title").append(CLOSE).append(" and ends with a line ")
+                .append(OPEN).append("end of passage N").append(CLOSE).append(".");
+        int n = 0;
+        for (PassageHit hit : passages) {
+            n++;
+            system.append("\n\n").append(OPEN).append("passage ").append(n).append(": ")
+                    .append(neutral(hit.passage().title()).replace('\n', ' ')).append(CLOSE).append('\n')
+                    .append(neutral(hit.passage().text())).append('\n')
+                    .append(OPEN).append("end of passage ").append(n).append(CLOSE);
+        }
+    }
+
+    static String neutral(String text) {
+        return text.replace(OPEN, "[").replace(CLOSE, "]");
     }
 
     static String cut(String s, int max) {

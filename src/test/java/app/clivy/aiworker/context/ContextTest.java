@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Stage 5: what the model sees, read in one statement (sql/context.sql): the chat's recent
- * messages oldest first as user and assistant turns, this chat's only; the instance's most
- * relevant documents in the system prompt, best first and cut; the question last and whole.
+ * messages oldest first as user and assistant turns, this chat's only; the instance's knowledge
+ * passages that match the question in the system prompt; the question last and whole.
  */
 class ContextTest extends WorkerTest {
 
@@ -36,6 +36,7 @@ class ContextTest extends WorkerTest {
         db.update("INSERT INTO documents (instance, title, content) VALUES (?, 'Alamat', 'Jalan Merdeka 10')", instance);
         db.update("INSERT INTO documents (instance, title, content) VALUES ('elsewhere', 'Jam buka', 'jam buka lain')");
 
+        awaitKnowledgeIndexed();
         server().stubFor(chat("context-e2e").willReturn(completion("Buka jam 9.", "openai/gpt-4o", 300, 5, 0.0001)));
 
         long id = postMessage(chat, "context-e2e jam buka toko?");
@@ -49,11 +50,11 @@ class ContextTest extends WorkerTest {
         assertThat(messages.size()).isEqualTo(12);
         assertThat(messages.get(0).path("role").asText()).isEqualTo("system");
         String system = messages.get(0).path("content").asText();
-        // the document that matches the question's words first, then the others newest first; cut to 500 chars
+        // the passage that matches the question's words, whole (no longer cut at 500 chars); documents
+        // that share no word with the question stay out (without meaning search), as do other instances'
         assertThat(system).contains("Knowledge documents:").doesNotContain("jam buka lain");
-        assertThat(system.indexOf("### Jam buka")).isPositive().isLessThan(system.indexOf("### Alamat"));
-        assertThat(system.indexOf("### Alamat")).isLessThan(system.indexOf("### Ongkir"));
-        assertThat(system).contains("Toko buka jam 9 pagi sampai jam 9 malam. " + "x".repeat(500 - 41) + "…\n");
+        assertThat(system).contains("\u27E6passage 1: Jam buka\u27E7\nToko buka jam 9 pagi sampai jam 9 malam. " + "x".repeat(600) + "\n\u27E6end of passage 1\u27E7");
+        assertThat(system).doesNotContain("Alamat").doesNotContain("Ongkir");
         for (int k = 1; k <= 10; k++) {
             int turn = k + 1; // turns 2..11, oldest first
             assertThat(messages.get(k).path("content").asText()).isEqualTo("turn " + turn);

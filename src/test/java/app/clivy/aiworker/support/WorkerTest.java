@@ -96,4 +96,10 @@ public abstract class WorkerTest extends BundleTest {
     protected void makeDue(long id) {
         db.update("UPDATE ai_jobs SET run_at = now() WHERE id = ?", id);
     }
+
+    /** Waits until every knowledge document of every instance is indexed (cut into passages). */
+    protected void awaitKnowledgeIndexed() {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() ->
+                db.queryForObject("SELECT count(*) FROM documents WHERE index_status = 'pending'", Integer.class) == 0);
+    }
 }

@@ -1,0 +1,70 @@
+package app.clivy.aiworker.knowledge;
+
+import java.io.IOException;
+import java.util.Map;
+
+import app.clivy.aiworker.intake.WebhookRejectedException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/** Reads and answers the knowledge admin API (routes/14-knowledge-api.camel.yaml). */
+@Component("knowledgeApi")
+public class KnowledgeApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_QUESTION_CHARS = 4000;
+
+    private final KnowledgeSearch search;
+
+    public KnowledgeApi(KnowledgeSearch search) {
+        this.search = search;
+    }
+
+    /** {@code {instance}}, {@code ?q=} and optional {@code ?budget=} of the preview into variables, or 400. */
+    public void searchRequest(Exchange exchange) {
+        var message = exchange.getMessage();
+        String instance = message.getHeader("instance", String.class);
+        String q = message.getHeader("q", String.class);
+        if (q == null || q.isBlank()) {
+            throw WebhookRejectedException.badRequest("q must be the question to search for");
+        }
+        if (q.length() > MAX_QUESTION_CHARS) {
+            throw WebhookRejectedException.badRequest("q must be at most " + MAX_QUESTION_CHARS + " characters");
+        }
+        int budget = search.budget(instance);
+        String raw = message.getHeader("budget", String.class);
+        if (raw != null && !raw.isBlank()) {
+            try {
+                budget = Integer.parseInt(raw.trim());
+            } catch (NumberFormatException e) {
+                budget = -1;
+            }
+            if (budget < 0 || budget > 100_000) {
+                throw WebhookRejectedException.badRequest("budget must be a whole number of characters from 0 to 100000");
+            }
+        }
+        exchange.setVariable("instance", instance);
+        exchange.setVariable("knowledgeInstance", instance);
+        exchange.setVariable("question", q);
+        exchange.setVariable("knowledgeBudget", budget);
+    }
+
+    /** {@code ?instance=} (all instances when absent) and {@code ?vectors=true} into variables. */
+    public void instanceFilter(Exchange exchange) {
+        String instance = exchange.getMessage().getHeader("instance", String.class);
+        exchange.setVariable("instance", instance == null || instance.isBlank() ? null : instance);
+        exchange.setVariable("vectors", "true".equalsIgnoreCase(exchange.getMessage().getHeader("vectors", String.class)));
+    }
+
+    /** The preview's answer: the question's search terms, how meaning search went, the passages with their scores and text. */
+    public String preview(String question, Map<String, Object> context, Retrieval retrieval) throws IOException {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("question", question);
+        answer.set("terms", JSON.readTree(String.valueOf(context.get("question_terms"))));
+        answer.put("candidates", retrieval.candidates());
+        answer.setAll(search.describe(retrieval, true));
+        return answer.toPrettyString();
+    }
+}
