@@ -1,4 +1,4 @@
--- An agent a desk can leave alone (docs/agent.md).
+-- An agent a desk can leave alone (docs/agent.md): replies in parts, hand-overs by the model.
 --
 -- Replies in parts: a reply sent as several WhatsApp messages (Markdown turned into WhatsApp's
 -- formatting, cut under the gateway's limit) keeps its parts here, written once by the claim that
@@ -20,3 +20,8 @@ CREATE TABLE reply_parts (
 );
 -- the echo of a part (a from-me message with its gateway id) is not a human agent
 CREATE INDEX reply_parts_gateway_reply_id ON reply_parts (gateway_reply_id) WHERE gateway_reply_id IS NOT NULL;
+
+-- The model hands a chat over to humans (docs/agent.md): the existing take-over, written by 'ai'
+-- (sql/agent-hand-over.sql); the reason is in the job's output_json.handover.
+ALTER TABLE chat_handoffs DROP CONSTRAINT chat_handoffs_changed_by_check;
+ALTER TABLE chat_handoffs ADD CONSTRAINT chat_handoffs_changed_by_check CHECK (changed_by IN ('agent', 'operator', 'ai'));
