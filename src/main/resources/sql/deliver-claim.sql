@@ -21,4 +21,4 @@ UPDATE messages m
                  LIMIT :#slots
                    FOR UPDATE SKIP LOCKED)
 RETURNING m.id, m.instance, m.chat, m.body, m.delivery_attempts, m.delivery_lease_token,
-          m.gateway, m.gateway_account, m.reply_to
+          m.gateway, m.gateway_account, m.reply_to, m.delivery_parts

@@ -1,8 +1,8 @@
--- A from-me message (written from the business phone), in one statement. The echo of an AI reply (the
--- gateway id its send returned, or its text in the chat within echoMinutes of its delivery) changes
--- nothing. Anything else is a human agent: stored as the chat's outbound history (author agent, never
--- delivered) and the chat handed to humans until handoffMinutes after this message (an operator's
--- longer take-over is kept). The same gateway message id twice is stored once.
+-- A from-me message (written from the business phone), in one statement. The echo of an AI reply or
+-- of one of its parts (the gateway id its send returned, or its text in the chat within echoMinutes of
+-- its delivery) changes nothing. Anything else is a human agent: stored as the chat's outbound
+-- history (author agent, never delivered) and the chat handed to humans until handoffMinutes after
+-- this message (an operator's longer take-over is kept). The same gateway message id twice is stored once.
 -- outcome: echo, agent, or duplicate; human_until: the end of the handoff (agent only).
 WITH echo AS (
     SELECT 1
@@ -11,6 +11,18 @@ WITH echo AS (
        AND (r.gateway_reply_id = :#gatewayMessageId
             OR (r.chat = :#chat AND r.body = :#text
                 AND coalesce(r.delivered_at, r.created_at) > now() - make_interval(mins => CAST(:#echoMinutes AS integer))))
+    UNION ALL
+    -- a part of a reply sent in parts (V14 reply_parts): the gateway id its send returned
+    SELECT 1
+      FROM reply_parts p JOIN messages r ON r.id = p.message_id
+     WHERE p.gateway_reply_id = :#gatewayMessageId AND r.instance = :#instance
+    UNION ALL
+    -- or its text in the chat within echoMinutes of its delivery
+    SELECT 1
+      FROM messages r JOIN reply_parts p ON p.message_id = r.id
+     WHERE r.instance = :#instance AND r.chat = :#chat AND r.direction = 'out' AND r.delivery_parts IS NOT NULL
+       AND p.body = :#text
+       AND coalesce(p.sent_at, r.created_at) > now() - make_interval(mins => CAST(:#echoMinutes AS integer))
      LIMIT 1
 ), agent AS (
     INSERT INTO messages (instance, chat, direction, author, gateway_message_id, sender, push_name, body,

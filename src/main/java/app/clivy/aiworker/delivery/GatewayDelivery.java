@@ -129,6 +129,12 @@ public class GatewayDelivery {
     public void prepare(Exchange exchange) {
         @SuppressWarnings("unchecked")
         Map<String, Object> row = exchange.getVariable("reply", Map.class);
+        // one part of a reply sent in parts (agent/ReplyParts): that part's text instead of the reply's
+        String part = exchange.getVariable("partText", String.class);
+        if (part != null) {
+            row = new java.util.HashMap<>(row);
+            row.put("body", part);
+        }
         String instance = String.valueOf(row.get("instance"));
         WhatsAppGateway dialect = dialect(instance, (String) row.get("gateway"));
         SendRequest request = dialect.request(GatewayReply.of(row, setting(instance, "token", token)));

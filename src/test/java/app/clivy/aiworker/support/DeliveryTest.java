@@ -22,7 +22,9 @@ import static org.awaitility.Awaitility.await;
 @TestPropertySource(properties = {"ai-worker.gateway.type=wuzapi", "ai-worker.gateway.sweep-interval-ms=300",
         "ai-worker.gateway.timeout-ms=5000", // roomy: a loaded machine answers slowly
         "ai-worker.gateway.retry-base-ms=100", "ai-worker.gateway.retry-max-ms=400",
-        "ai-worker.gateway.max-attempts=8", "ai-worker.gateway.breaker.open-seconds=1"})
+        "ai-worker.gateway.max-attempts=8", "ai-worker.gateway.breaker.open-seconds=1",
+        // replies in parts (docs/agent.md): a short pause between parts
+        "ai-worker.agent.part-pause-ms=100"})
 public abstract class DeliveryTest extends WorkerTest {
 
     public static final String SECOND_INSTANCE = "inst-second-gateway";

@@ -53,6 +53,15 @@ public final class WebhookClient {
                 """.formatted(instance, messageId, sender, sender, quote(text));
     }
 
+    /** A message written from the business phone (IsFromMe): a human agent, or the echo of our own reply. */
+    public static String fromMeEvent(String instance, String messageId, String chat, String text) {
+        return """
+                {"event":"Message","instanceName":"%s","data":{
+                  "Info":{"ID":"%s","Sender":"6281100000000@s.whatsapp.net","Chat":"%s","IsFromMe":true,"IsGroup":false},
+                  "Message":{"conversation":%s}}}
+                """.formatted(instance, messageId, chat, quote(text));
+    }
+
     public static String quote(String s) {
         return com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString();
     }

@@ -1,0 +1,27 @@
+package app.clivy.aiworker.agent;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * {@code ai-worker.agent.*}: how the AI behaves in a chat (docs/agent.md); defaults in
+ * application.yaml.
+ *
+ * @param whatsappFormat Markdown in a reply turned into WhatsApp's formatting before it is sent
+ * @param maxPartChars   a reply longer than this is sent as several messages (cut on paragraphs, then
+ *                       sentences); the gateway's own limit (Meta's 4,096) applies whatever this says
+ * @param partPauseMs    the pause between two parts of one reply
+ * @param structuredAnswers the model is asked for a structured answer: a reply, or a hand-over to humans
+ *                       with a reason (a model without structured output answers plainly: taken as the reply)
+ * @param handoverMessage what the customer is told when the model hands the chat over
+ */
+@Validated
+@ConfigurationProperties("ai-worker.agent")
+public record AgentSettings(boolean whatsappFormat,
+                            @Min(100) @Max(65536) int maxPartChars,
+                            @Min(0) @Max(60000) long partPauseMs,
+                            boolean structuredAnswers,
+                            @jakarta.validation.constraints.NotBlank String handoverMessage) {
+}
