@@ -174,6 +174,9 @@ class PgBouncerTest {
         try (LogCapture logs = new LogCapture()) {
             assertThatThrownBy(() -> start(logs, "not_declared", "--ai-worker.sweep-interval-ms=300"))
                     .hasStackTraceContaining("prepared statement \"S_").hasStackTraceContaining("does not exist");
+            // Spring Boot's start-up failure report names the setting that fixes it
+            assertThat(String.join("\n", logs.lines())).contains("APPLICATION FAILED TO START")
+                    .contains("transaction pooler").contains("set DB_POOLER=transaction").contains("DB_DIRECT_HOST");
         }
     }
 
