@@ -30,6 +30,7 @@ import static org.awaitility.Awaitility.await;
 /** What an operator sees and does: JMX operations, health states, Prometheus job metrics. */
 @AutoConfigureObservability
 @DisableJmx(false)
+@org.springframework.test.annotation.DirtiesContext // its MBean name is JVM-wide: OperatorConsoleSecurityTest registers it too
 @TestPropertySource(properties = {"spring.jmx.enabled=true", // Boot's tests switch JMX off by default
         "ai-worker.admin.user=operator", "ai-worker.admin.password=" + OperatorSurfaceTest.PASSWORD})
 class OperatorSurfaceTest extends WorkerTest {

@@ -33,7 +33,9 @@ class WebhookRateLimitHttpTest extends BundleTest {
         assertThat(db.queryForObject("SELECT COUNT(*) FROM messages WHERE instance = ?", Long.class, busy)).isEqualTo(3);
         assertThat(db.queryForObject("SELECT COUNT(*) FROM ai_jobs WHERE instance = ?", Long.class, busy)).isEqualTo(3);
 
-        String quiet = "quiet-" + UUID.randomUUID();
-        assertThat(client().post("/webhook/ai", textEvent(quiet, "q0", "628@s.whatsapp.net", "hi")).statusCode()).isEqualTo(202);
+        // the limit is the client's (here: this host, no credential configured), not the instanceName it writes
+        String fresh = "fresh-" + UUID.randomUUID();
+        assertThat(client().post("/webhook/ai", textEvent(fresh, "f0", "628@s.whatsapp.net", "hi")).statusCode()).isEqualTo(429);
+        assertThat(db.queryForObject("SELECT COUNT(*) FROM messages WHERE instance = ?", Long.class, fresh)).isZero();
     }
 }

@@ -171,7 +171,7 @@ public class WebhookAuthenticator {
                 return Admission.everything("open:" + (request == null ? "?" : request.getRemoteAddr()));
             }
             if (request != null && isLocal(request)) {
-                return Admission.everything("local");
+                return Admission.everything("local:" + request.getRemoteAddr());
             }
             throw notLocal();
         }

@@ -8,12 +8,13 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 import org.apache.camel.Body;
+import org.apache.camel.Variable;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * At most {@code ai-worker.intake.rate-limit-per-minute} messages a minute per {@code instanceName}
- * on this node (0 = no limit, the default): a token bucket per instance that holds a minute's
+ * At most {@code ai-worker.intake.rate-limit-per-minute} messages a minute per credential on this
+ * node (0 = no limit; on by default): a token bucket per credential that holds a minute's
  * worth and refills evenly. A message over the limit gets {@code 429 {"error":"rate_limited"}} with
  * {@code Retry-After} (seconds until the next token) and is not stored.
  * <p>
@@ -51,24 +52,29 @@ public class WebhookRateLimit {
                 .build();
     }
 
-    /** The intake route's step, after parsing: passes, or throws a 429 for the message's instance. */
-    public void check(@Body Map<String, Object> parsed) {
-        Object instance = parsed == null ? null : parsed.get("instance");
-        if (instance != null) {
-            check(instance.toString());
+    /**
+     * The intake route's step, per message: passes, or throws a 429 for the post's credential (the
+     * shared token, a gateway's signature, an instance's own credential; the client address when
+     * no credential is configured), never for the {@code instanceName} a client writes: fresh names
+     * do not make fresh buckets. Ignored messages (no instance) are not counted.
+     */
+    public void check(@Variable("admission") WebhookAuthenticator.Admission admission, @Body Map<String, Object> parsed) {
+        if (parsed == null || parsed.get("instance") == null) {
+            return;
         }
+        check(admission == null ? "unknown" : admission.credential());
     }
 
-    public void check(String instance) {
+    public void check(String key) {
         if (perMinute == 0) {
             return;
         }
         long now = nanoClock.getAsLong();
-        long waitNanos = buckets.get(instance, i -> new Bucket(now)).take(now);
+        long waitNanos = buckets.get(key, i -> new Bucket(now)).take(now);
         if (waitNanos > 0) {
             long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
             throw new WebhookRejectedException(429, "rate_limited",
-                    "more than " + perMinute + " messages a minute for instance " + instance + "; send it again later", seconds);
+                    "more than " + perMinute + " messages a minute with this credential; send it again later", seconds);
         }
     }
 

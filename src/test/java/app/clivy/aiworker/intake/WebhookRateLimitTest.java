@@ -67,10 +67,12 @@ class WebhookRateLimitTest {
     @Test
     void ignoredEventsWithoutAnInstanceAreNotCounted() {
         WebhookRateLimit limit = new WebhookRateLimit(1, clock::get);
-        limit.check(Map.of("ignoredReason", "event Receipt is not a Message"));
-        limit.check(Map.of("ignoredReason", "event Receipt is not a Message"));
-        limit.check(Map.of("instance", "shop"));
-        assertThatThrownBy(() -> limit.check(Map.of("instance", "shop"))).isInstanceOf(WebhookRejectedException.class);
+        var local = new WebhookAuthenticator.Admission("local:127.0.0.1", null, null);
+        limit.check(local, Map.of("ignoredReason", "event Receipt is not a Message"));
+        limit.check(local, Map.of("ignoredReason", "event Receipt is not a Message"));
+        limit.check(local, Map.of("instance", "shop"));
+        // a fresh instanceName from the same client is no fresh bucket
+        assertThatThrownBy(() -> limit.check(local, Map.of("instance", "another-shop"))).isInstanceOf(WebhookRejectedException.class);
     }
 
     @Test
