@@ -20,7 +20,19 @@ public record MessageContent(Kind kind, String text, String target, JsonNode med
 
     /** What a message is; {@link #answerable} ones start a job. */
     public enum Kind {
-        TEXT, TAP, EDIT, REVOKE, AUDIO, IMAGE, DOCUMENT, VIDEO, STICKER, LOCATION, CONTACT, REACTION, OTHER;
+        TEXT, TAP, EDIT, REVOKE, AUDIO, IMAGE, DOCUMENT, VIDEO, STICKER, LOCATION, CONTACT, REACTION,
+        /** media the gateway did not hand over (a view-once file it could not fetch): a short reply */
+        UNSUPPORTED,
+        /** a message of no interest to a desk (protocol, key distribution, poll update ...): no job */
+        OTHER;
+
+        /** Kinds that start a job even without text (the job fetches the media or answers shortly). */
+        public boolean isMedia() {
+            return switch (this) {
+                case AUDIO, IMAGE, DOCUMENT, VIDEO, STICKER, LOCATION, CONTACT, UNSUPPORTED -> true;
+                default -> false;
+            };
+        }
 
         /** The name stored in {@code input_json.kind} and shown by the admin API. */
         public String label() {
@@ -33,6 +45,21 @@ public record MessageContent(Kind kind, String text, String target, JsonNode med
     /** protocolMessage types (WhatsApp's ProtocolMessage.Type): 0 REVOKE, 14 MESSAGE_EDIT; Baileys may write the name. */
     private static final int REVOKE = 0;
     private static final int MESSAGE_EDIT = 14;
+
+    /**
+     * The same content with extra fields on its media object (what the job needs to fetch the file:
+     * Evolution API's message key, base64 a gateway posted with the message); thumbnails dropped.
+     */
+    public MessageContent withMedia(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> extra) {
+        if (media == null || !media.isObject()) {
+            return this;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) media).deepCopy();
+        copy.remove("jpegThumbnail");
+        copy.remove("JPEGThumbnail");
+        extra.accept(copy);
+        return new MessageContent(kind, text, target, copy);
+    }
 
     public static MessageContent plain(String text) {
         return new MessageContent(Kind.TEXT, text, null, null);

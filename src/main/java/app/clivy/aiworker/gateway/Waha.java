@@ -92,7 +92,7 @@ public class Waha implements WhatsAppGateway {
         }
         if (payload.path("hasMedia").asBoolean(false) || raw != null && raw.path("key").path("isViewOnce").asBoolean(false)) {
             // media whose file WAHA did not fetch (a view-once voice note, say): a media message we cannot read
-            return new MessageContent(MessageContent.Kind.OTHER, null, null, null);
+            return new MessageContent(MessageContent.Kind.UNSUPPORTED, null, null, null);
         }
         return MessageContent.plain(null);
     }
