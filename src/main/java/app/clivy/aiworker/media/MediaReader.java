@@ -13,7 +13,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -130,6 +132,44 @@ public class MediaReader {
         } catch (Unavailable e) {
             return reply(result, instance, "unsupported", e.getMessage());
         }
+        return result;
+    }
+
+    /**
+     * Transcribes the burst's earlier voice notes (rows of sql/media-burst.sql).
+     *
+     * @return one {@code {job_id, message_id, transcript, cost}} per voice note read; one that cannot
+     *         be fetched is left as it is ({@code [audio]} in the history)
+     */
+    public List<Map<String, Object>> transcribeEarlier(List<Map<String, Object>> rows) throws IOException, InterruptedException {
+        List<Map<String, Object>> done = new ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            JsonNode input = json.readTree(String.valueOf(row.get("input_json")));
+            Map<String, Object> result = new HashMap<>();
+            try {
+                Encoded audio = download(String.valueOf(row.get("instance")), input, input.path("media"), "audio");
+                transcribe(audio, mimetype(input.path("media"), audio), result);
+            } catch (TooLarge | Unavailable e) {
+                continue;
+            }
+            result.put("job_id", row.get("job_id"));
+            result.put("message_id", row.get("message_id"));
+            done.add(result);
+        }
+        return done;
+    }
+
+    /** The job's media variable with the cost of the burst's voice notes it transcribed. */
+    public Map<String, Object> withEarlierCost(Map<String, Object> media, List<Map<String, Object>> earlier) {
+        BigDecimal cost = BigDecimal.ZERO;
+        for (Map<String, Object> e : earlier) {
+            cost = cost.add((BigDecimal) e.getOrDefault("cost", BigDecimal.ZERO));
+        }
+        if (earlier.isEmpty()) {
+            return media;
+        }
+        Map<String, Object> result = media == null ? new HashMap<>(Map.of("kind", "burst")) : new HashMap<>(media);
+        result.put("cost", ((BigDecimal) result.getOrDefault("cost", BigDecimal.ZERO)).add(cost));
         return result;
     }
 

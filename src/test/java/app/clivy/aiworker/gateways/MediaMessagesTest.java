@@ -168,6 +168,45 @@ class MediaMessagesTest extends GatewayTest {
         server().verify(exactly(1), postRequestedFor(urlEqualTo("/chat/downloadaudio")).withHeader("Token", equalTo(FakeGateway.TOKEN)));
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    app.clivy.aiworker.instances.InstanceSettings instanceSettings;
+
+    @Test
+    void aBurstOfAVoiceNoteAndTwoTextsIsAnsweredOnceWithAllThree() {
+        // this instance answers a chat's burst once it was quiet for 1.5 s
+        db.update("INSERT INTO instance_settings (instance, quiet_ms) VALUES (?, 1500)", instance);
+        instanceSettings.forget();
+        String transcript = "vn-burst the blue one in size M";
+        transcribes(transcript);
+        when("vn-burst-two", completion("Blue M is in stock (vn-burst).", "openai/gpt-4o", 10, 5, 0.0001));
+        server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/chat/getBase64FromMediaMessage/" + instance))
+                .willReturn(FakeGateway.json(201, "{\"base64\":\"" + OGG_B64 + "\"}")));
+
+        long voice = jobId(postJson("/webhook/ai", """
+                {"event":"messages.upsert","instance":"%s","data":{"key":{"remoteJid":"%s","fromMe":false,"id":"vn-b-1"},
+                  "pushName":"Rina","message":%s,"messageTimestamp":1764414000}}""".formatted(instance, CHAT, audioMessage())));
+        long one = jobId(postJson("/webhook/ai", evolutionApiImage(instance, "vn-b-2", "{\"conversation\":\"vn-burst-one also\"}")));
+        long two = jobId(postJson("/webhook/ai", evolutionApiImage(instance, "vn-b-3",
+                "{\"conversation\":\"vn-burst-two and delivered by friday?\"}")));
+
+        awaitDone(two);
+        FakeOpenRouter.server().verify(exactly(1), postRequestedFor(urlEqualTo(FakeOpenRouter.CHAT))
+                .withRequestBody(containing("vn-burst-two"))
+                .withRequestBody(containing("[voice note, transcribed] " + transcript))
+                .withRequestBody(containing("vn-burst-one also")));
+        FakeOpenRouter.server().verify(exactly(1), postRequestedFor(urlEqualTo("/api/v1/audio/transcriptions"))
+                .withRequestBody(containing(OGG_B64)));
+        for (long earlier : new long[] {voice, one}) {
+            assertThat(db.queryForObject("SELECT output_json->>'answered_by_job' FROM ai_jobs WHERE id = ?", String.class, earlier))
+                    .isEqualTo(String.valueOf(two));
+        }
+        assertThat(inbound(voice)).containsEntry("body", transcript);
+        assertThat(db.queryForObject("SELECT count(*) FROM messages WHERE instance = ? AND direction = 'out'", Long.class, instance))
+                .isEqualTo(1);
+        assertThat(db.queryForObject("SELECT (output_json->>'cost')::numeric FROM ai_jobs WHERE id = ?",
+                java.math.BigDecimal.class, two)).isEqualByComparingTo("0.0004");
+    }
+
     private String evolutionApiImage(String instanceName, String id, String message) {
         return """
                 {"event":"messages.upsert","instance":"%s","data":{"key":{"remoteJid":"%s","fromMe":false,"id":"%s"},
