@@ -61,6 +61,34 @@ public record MessageContent(Kind kind, String text, String target, JsonNode med
         return new MessageContent(kind, text, target, copy);
     }
 
+    /**
+     * A copy of a media object fit to store: strings PostgreSQL's jsonb refuses (a NUL, an unpaired
+     * surrogate) are left out, as are thumbnails. The fields the download needs are plain tokens.
+     */
+    public static JsonNode storable(JsonNode media) {
+        if (media == null || !media.isObject()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) media).deepCopy();
+        clean(copy);
+        return copy;
+    }
+
+    private static void clean(com.fasterxml.jackson.databind.node.ObjectNode node) {
+        var names = new java.util.ArrayList<String>();
+        node.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode value = node.get(name);
+            if (name.indexOf('\u0000') >= 0 || EventFields.hasLoneSurrogate(name)
+                    || value.isTextual() && (value.asText().indexOf('\u0000') >= 0 || EventFields.hasLoneSurrogate(value.asText()))
+                    || value.isArray() || name.equalsIgnoreCase("jpegThumbnail")) {
+                node.remove(name);
+            } else if (value.isObject()) {
+                clean((com.fasterxml.jackson.databind.node.ObjectNode) value);
+            }
+        }
+    }
+
     public static MessageContent plain(String text) {
         return new MessageContent(Kind.TEXT, text, null, null);
     }

@@ -173,7 +173,7 @@ public class WebhookEventParser {
                 input.put("no_text", true);
             }
             if (content.media() != null) {
-                input.set("media", content.media());
+                input.set("media", MessageContent.storable(content.media()));
             }
         }
 
