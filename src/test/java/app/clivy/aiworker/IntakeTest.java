@@ -132,11 +132,12 @@ class IntakeTest extends BundleTest {
         String group = """
                 {"event":"Message","instanceName":"%s","data":{"Info":{"ID":"x2","Sender":"628@s.whatsapp.net","Chat":"1203@g.us","IsGroup":true},
                  "Message":{"conversation":"hi group"}}}""".formatted(instance);
-        String sticker = """
+        // a reaction starts no job (a sticker gets a short reply: gateways.MediaMessagesTest)
+        String reaction = """
                 {"event":"Message","instanceName":"%s","data":{"Info":{"ID":"x3","Sender":"628@s.whatsapp.net"},
-                 "Message":{"stickerMessage":{"url":"x"}}}}""".formatted(instance);
+                 "Message":{"reactionMessage":{"key":{"ID":"x1"},"text":"👍"}}}}""".formatted(instance);
 
-        for (String body : new String[] {receipt, group, sticker}) {
+        for (String body : new String[] {receipt, group, reaction}) {
             HttpResponse<String> res = client.post("/webhook/ai", body);
             assertThat(res.statusCode()).isEqualTo(200);
             assertThat(res.body()).startsWith("{\"status\":\"ignored\",\"reason\":");

@@ -67,7 +67,7 @@ class WebhookEdgeTest extends BundleTest {
             assertThat(res.statusCode()).as(type + ": " + res.body()).isEqualTo(415);
             assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
             assertThat(res.body()).isEqualTo("{\"error\":\"unsupported_media_type\",\"message\":"
-                    + "\"Content-Type must be application/json or application/x-www-form-urlencoded\"}");
+                    + "\"Content-Type must be application/json or application/x-www-form-urlencoded or multipart/form-data\"}");
         }
         assertThat(stored()).isZero();
     }

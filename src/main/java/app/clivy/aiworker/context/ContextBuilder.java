@@ -49,14 +49,30 @@ public class ContextBuilder {
         return json.readTree(String.valueOf(job.get("input_json"))).path("text").asText();
     }
 
+    /** The customer's text, or a voice note's transcript (routes/13-media.camel.yaml). */
+    public String customerText(Map<String, Object> job, Map<String, Object> media) throws Exception {
+        if (media != null && media.get("transcript") != null) {
+            return String.valueOf(media.get("transcript"));
+        }
+        String text = customerText(job);
+        // "[image]": no words to look knowledge up by
+        return text.startsWith("[") && text.endsWith("]") && media != null ? "" : text;
+    }
+
+    public String buildRequest(Map<String, Object> job, Map<String, Object> context) throws Exception {
+        return buildRequest(job, context, null, null);
+    }
+
     /**
      * @param job       the claimed row (id, instance, chat, input_json, ...)
      * @param context   the row of {@code sql/context.sql}: {@code history}, the chat's earlier messages,
      *                  oldest first ({@code direction}, {@code body}), a JSON array
      * @param retrieval the knowledge passages for this question, best first (knowledge/KnowledgeSearch)
+     * @param media     what the job read of the customer's media (routes/13-media.camel.yaml), or null
      * @return the request body for {@code POST /api/v1/chat/completions}
      */
-    public String buildRequest(Map<String, Object> job, Map<String, Object> context, Retrieval retrieval) throws Exception {
+    public String buildRequest(Map<String, Object> job, Map<String, Object> context, Retrieval retrieval,
+                               Map<String, Object> media) throws Exception {
         JsonNode input = json.readTree(String.valueOf(job.get("input_json")));
         JsonNode history = json.readTree(String.valueOf(context.get("history")));
 
@@ -80,15 +96,27 @@ public class ContextBuilder {
         messages.addObject().put("role", "system").put("content", system.toString());
         int userChars = 0;
         for (JsonNode m : history) {
-            String body = cut(m.path("body").asText(), messageChars);
+            String body = cut(marked(m.path("kind").asText(""), m.path("body").asText()), messageChars);
             userChars += body.length();
             messages.addObject().put("role", "out".equals(m.path("direction").asText()) ? "assistant" : "user").put("content", body);
         }
         // the question itself goes whole: the prompt's size is shrunk through history, not by
         // cutting what the customer asked
         String text = input.path("text").asText();
+        if (media != null && media.get("transcript") != null) {
+            text = marked("audio", String.valueOf(media.get("transcript")));
+        }
         userChars += text.length();
-        messages.addObject().put("role", "user").put("content", text);
+        if (media != null && media.get("part") instanceof JsonNode part) {
+            // an image or a PDF: the text part first (the caption, or what it is), then the file
+            ArrayNode content = messages.addObject().put("role", "user").putArray("content");
+            boolean noText = input.path("no_text").asBoolean(false);
+            content.addObject().put("type", "text").put("text", noText
+                    ? "(the customer sent " + ("image".equals(media.get("kind")) ? "an image" : "a document") + " without text)" : text);
+            content.add(part);
+        } else {
+            messages.addObject().put("role", "user").put("content", text);
+        }
 
         LOG.info("📊 Context size estimate: system={} chars, user={} chars, messages={} (~{} tokens)",
                 system.length(), userChars, history.size(), (system.length() + userChars) / 4);
@@ -119,6 +147,11 @@ public class ContextBuilder {
 
     static String neutral(String text) {
         return text.replace(OPEN, "[").replace(CLOSE, "]");
+    }
+
+    /** A voice note's text is marked as its transcript, for the model as for a reader of the prompt. */
+    static String marked(String kind, String body) {
+        return "audio".equals(kind) && !body.equals("[audio]") ? "[voice note, transcribed] " + body : body;
     }
 
     static String cut(String s, int max) {

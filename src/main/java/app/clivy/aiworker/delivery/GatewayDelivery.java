@@ -104,6 +104,11 @@ public class GatewayDelivery {
         return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
     }
 
+    /** The gateway credential of an instance (its own, else the default): media downloads use the send credential. */
+    public String gatewayToken(String instance) {
+        return setting(instance, "token", token);
+    }
+
     /**
      * The dialect of a reply: the instance's {@code type} ({@code ai-worker.gateway.instances.<i>.type},
      * else {@code ai-worker.gateway.type}); with {@code auto} the gateway the message came through;

@@ -150,7 +150,7 @@ public final class EventFields {
         return value;
     }
 
-    private static boolean hasLoneSurrogate(String value) {
+    static boolean hasLoneSurrogate(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isHighSurrogate(c)) {

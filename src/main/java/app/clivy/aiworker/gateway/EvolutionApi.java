@@ -81,7 +81,13 @@ public class EvolutionApi implements WhatsAppGateway {
         String pushName = text(data, "pushName", path + ".pushName", false);
         JsonNode message = optionalObject(data, "message", path + ".message");
         MessageContent content = message == null ? new MessageContent(MessageContent.Kind.OTHER, null, null, null)
-                : MessageContent.of(message, path + ".message");
+                : MessageContent.of(message, path + ".message").withMedia(media -> {
+                    // getBase64FromMediaMessage takes the message key; with webhook_base64 on, the file is in the post
+                    media.set("key", key);
+                    if (message.path("base64").isTextual()) {
+                        media.set("base64", message.get("base64"));
+                    }
+                });
         // a LID without its phone JID is answered at the LID, which the gateway resolves
         String replyTo = chat.endsWith("@s.whatsapp.net") ? user(chat) : chat;
         return new InboundMessage(NAME, instance, chat, sender, id, fromMe, group, pushName, content.text(),

@@ -20,7 +20,19 @@ public record MessageContent(Kind kind, String text, String target, JsonNode med
 
     /** What a message is; {@link #answerable} ones start a job. */
     public enum Kind {
-        TEXT, TAP, EDIT, REVOKE, AUDIO, IMAGE, DOCUMENT, VIDEO, STICKER, LOCATION, CONTACT, REACTION, OTHER;
+        TEXT, TAP, EDIT, REVOKE, AUDIO, IMAGE, DOCUMENT, VIDEO, STICKER, LOCATION, CONTACT, REACTION,
+        /** media the gateway did not hand over (a view-once file it could not fetch): a short reply */
+        UNSUPPORTED,
+        /** a message of no interest to a desk (protocol, key distribution, poll update ...): no job */
+        OTHER;
+
+        /** Kinds that start a job even without text (the job fetches the media or answers shortly). */
+        public boolean isMedia() {
+            return switch (this) {
+                case AUDIO, IMAGE, DOCUMENT, VIDEO, STICKER, LOCATION, CONTACT, UNSUPPORTED -> true;
+                default -> false;
+            };
+        }
 
         /** The name stored in {@code input_json.kind} and shown by the admin API. */
         public String label() {
@@ -33,6 +45,49 @@ public record MessageContent(Kind kind, String text, String target, JsonNode med
     /** protocolMessage types (WhatsApp's ProtocolMessage.Type): 0 REVOKE, 14 MESSAGE_EDIT; Baileys may write the name. */
     private static final int REVOKE = 0;
     private static final int MESSAGE_EDIT = 14;
+
+    /**
+     * The same content with extra fields on its media object (what the job needs to fetch the file:
+     * Evolution API's message key, base64 a gateway posted with the message); thumbnails dropped.
+     */
+    public MessageContent withMedia(java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> extra) {
+        if (media == null || !media.isObject()) {
+            return this;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) media).deepCopy();
+        copy.remove("jpegThumbnail");
+        copy.remove("JPEGThumbnail");
+        extra.accept(copy);
+        return new MessageContent(kind, text, target, copy);
+    }
+
+    /**
+     * A copy of a media object fit to store: strings PostgreSQL's jsonb refuses (a NUL, an unpaired
+     * surrogate) are left out, as are thumbnails. The fields the download needs are plain tokens.
+     */
+    public static JsonNode storable(JsonNode media) {
+        if (media == null || !media.isObject()) {
+            return null;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode copy = ((com.fasterxml.jackson.databind.node.ObjectNode) media).deepCopy();
+        clean(copy);
+        return copy;
+    }
+
+    private static void clean(com.fasterxml.jackson.databind.node.ObjectNode node) {
+        var names = new java.util.ArrayList<String>();
+        node.fieldNames().forEachRemaining(names::add);
+        for (String name : names) {
+            JsonNode value = node.get(name);
+            if (name.indexOf('\u0000') >= 0 || EventFields.hasLoneSurrogate(name)
+                    || value.isTextual() && (value.asText().indexOf('\u0000') >= 0 || EventFields.hasLoneSurrogate(value.asText()))
+                    || value.isArray() || name.equalsIgnoreCase("jpegThumbnail")) {
+                node.remove(name);
+            } else if (value.isObject()) {
+                clean((com.fasterxml.jackson.databind.node.ObjectNode) value);
+            }
+        }
+    }
 
     public static MessageContent plain(String text) {
         return new MessageContent(Kind.TEXT, text, null, null);

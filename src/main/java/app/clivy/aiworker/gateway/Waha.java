@@ -50,11 +50,17 @@ public class Waha implements WhatsAppGateway {
         // the account's own message (message.any) is in the chat it was sent to
         String to = fromMe ? text(payload, "to", "payload.to", false) : null;
         String chatId = to != null && !to.isBlank() ? to : from;
+        JsonNode raw = optionalObject(payload, "_data", "payload._data");
+        // NOWEB/GOWS: a LID chat whose phone JID the engine knows (_data.key.remoteJidAlt), as Evolution
+        // API's: the chat of that phone, answered at its @c.us id (a LID WAHA posts may even lack its user part)
+        String alt = raw == null ? null : raw.path("key").path("remoteJidAlt").asText(null);
+        if (chatId.endsWith("@lid") && alt != null && alt.matches("\\d+@s\\.whatsapp\\.net")) {
+            chatId = EventFields.user(alt) + "@c.us";
+        }
         boolean group = chatId.endsWith("@g.us");
         String participant = text(payload, "participant", "payload.participant", false);
         String sender = group && participant != null ? phoneJid(participant) : phoneJid(chatId);
         String body = text(payload, "body", "payload.body", false);
-        JsonNode raw = optionalObject(payload, "_data", "payload._data");
         String pushName = raw == null ? null : firstText(raw, "notifyName", "pushName");
         MessageContent content = content(payload, raw, body);
         return List.of(new InboundMessage(NAME, session, phoneJid(chatId), sender, id, fromMe, group, pushName,
@@ -92,7 +98,7 @@ public class Waha implements WhatsAppGateway {
         }
         if (payload.path("hasMedia").asBoolean(false) || raw != null && raw.path("key").path("isViewOnce").asBoolean(false)) {
             // media whose file WAHA did not fetch (a view-once voice note, say): a media message we cannot read
-            return new MessageContent(MessageContent.Kind.OTHER, null, null, null);
+            return new MessageContent(MessageContent.Kind.UNSUPPORTED, null, null, null);
         }
         return MessageContent.plain(null);
     }

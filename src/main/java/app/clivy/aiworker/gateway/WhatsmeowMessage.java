@@ -27,7 +27,14 @@ final class WhatsmeowMessage {
         if (chat == null || chat.isBlank()) {
             chat = sender;
         }
-        MessageContent content = MessageContent.of(message, path + ".Message");
+        // Evolution GO (with its base64 option) posts the file itself beside the message proto
+        JsonNode base64 = message.get("base64");
+        MessageContent content = MessageContent.of(message, path + ".Message")
+                .withMedia(media -> {
+                    if (base64 != null && base64.isTextual()) {
+                        media.set("base64", base64);
+                    }
+                });
         return new InboundMessage(gateway, instance, chat, sender, id, fromMe, group || chat.endsWith("@g.us"),
                 pushName, content.text(), rfc3339(info, "Timestamp"), address(chat), null, null, content);
     }

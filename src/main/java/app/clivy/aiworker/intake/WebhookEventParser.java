@@ -137,17 +137,20 @@ public class WebhookEventParser {
         if (content.kind() == MessageContent.Kind.REACTION) {
             return ignored("a reaction starts no job");
         }
-        if (m.text() == null || m.text().isBlank()) {
+        boolean hasText = m.text() != null && !m.text().isBlank();
+        if (!hasText && !content.kind().isMedia()) {
             return ignored(content.kind() == MessageContent.Kind.TEXT ? "message has no text or caption"
                     : "a " + content.kind().label() + " message without text starts no job");
         }
+        // a voice note, an image ... without text: stored as "[audio]" until the job reads it
+        String text = hasText ? m.text() : "[" + content.kind().label() + "]";
         Map<String, Object> row = new HashMap<>();
         row.put("instance", m.instance());
         row.put("chat", m.chat());
         row.put("gatewayMessageId", m.messageId());
         row.put("sender", m.sender());
         row.put("pushName", m.pushName());
-        row.put("text", m.text());
+        row.put("text", text);
         row.put("gateway", m.gateway());
         row.put("gatewayAccount", m.account());
         row.put("replyTo", m.replyTo());
@@ -165,11 +168,17 @@ public class WebhookEventParser {
         input.put("sender", m.sender());
         input.put("push_name", m.pushName());
         input.put("message_id", m.messageId());
-        input.put("text", m.text());
+        input.put("text", text);
         input.put("gateway", m.gateway());
         input.put("timestamp", m.timestamp());
         if (content.kind() != MessageContent.Kind.TEXT) {
             input.put("kind", content.kind().label());
+            if (!hasText) {
+                input.put("no_text", true);
+            }
+            if (content.media() != null) {
+                input.set("media", MessageContent.storable(content.media()));
+            }
         }
 
         row.put("fromMe", false);

@@ -103,6 +103,23 @@ class LidOnlyChatTest extends GatewayTest {
     }
 
     @Test
+    void wahaAnswersALidWhoseEngineKnowsThePhoneAtThePhonesChatId() {
+        when("lid-waha-alt", completion("Hi (lid-waha-alt).", "openai/gpt-4o", 10, 5, 0.0001));
+        server().stubFor(sendAt("/api/sendText", "lid-waha-alt").willReturn(wahaSent("true_628555000111@c.us_3EB0W2")));
+
+        long job = jobId(postJson("/webhook/ai", """
+                {"id":"evt_02","session":"%s","event":"message","payload":{
+                  "id":"false_%s_3EB0ALT","timestamp":1764414000,"from":"%s","fromMe":false,"body":"lid-waha-alt hello",
+                  "_data":{"key":{"remoteJid":"%s","remoteJidAlt":"628555000111@s.whatsapp.net","addressingMode":"lid"}}}}"""
+                .formatted(instance, LID, LID, LID)));
+
+        assertThat(inbound(job)).containsEntry("chat", "628555000111@s.whatsapp.net").containsEntry("reply_to", "628555000111@c.us");
+        awaitReplySent(job);
+        server().verify(exactly(1), postRequestedFor(urlEqualTo("/api/sendText"))
+                .withRequestBody(equalToJson("{\"session\":\"" + instance + "\",\"chatId\":\"628555000111@c.us\",\"text\":\"Hi (lid-waha-alt).\"}")));
+    }
+
+    @Test
     void metaAnswersACustomerWithoutAPhoneNumberAtTheirBusinessScopedUserId() {
         String bsuid = "US.13491208655302741918";
         String phoneNumberId = "1065403522" + (System.nanoTime() % 100_000);

@@ -1,0 +1,13 @@
+-- The voice notes of this job's burst not yet transcribed: the chat's older pending jobs that this
+-- job's answer covers (sql/job-done.sql ends them as answered_by_job), whose message is a voice note
+-- without text. Read only when the prompt's history holds a voice note not yet read.
+SELECT a.id AS job_id, a.message_id, a.instance, a.input_json::text AS input_json
+  FROM ai_jobs a
+ WHERE a.instance = :#${variable.job[instance]}
+   AND a.chat = :#${variable.job[chat]}
+   AND a.id < :#${variable.job[id]}
+   AND a.status = 'pending' AND a.quiet_ms > 0
+   AND a.input_json ->> 'kind' = 'audio'
+   AND a.input_json ->> 'no_text' IS NOT NULL
+   AND a.input_json ->> 'transcribed' IS NULL
+ ORDER BY a.id
