@@ -65,9 +65,8 @@ public class KnowledgeEmbeddings {
         return request(exchange, texts);
     }
 
-    /** Sets the request's headers and returns its body for {@code texts}; variable {@code embedCount} = how many. */
+    /** Sets the request's headers and returns its body for {@code texts}. */
     String request(Exchange exchange, List<String> texts) {
-        exchange.setVariable("embedCount", texts.size());
         var message = exchange.getMessage();
         message.removeHeaders("*");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -124,6 +123,21 @@ public class KnowledgeEmbeddings {
         } catch (NullPointerException e) {
             throw new EmbeddingsUnavailableException("embeddings answer misses an index");
         }
+    }
+
+    /** Why an embeddings call failed, short and without the request: for logs and output_json. */
+    public String reason(Throwable failure) {
+        Throwable t = failure;
+        while (t != null) {
+            if (t instanceof EmbeddingsUnavailableException) {
+                return t.getMessage();
+            }
+            if (t instanceof java.io.IOException) {
+                return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+            }
+            t = t.getCause();
+        }
+        return failure == null ? "unknown" : failure.getClass().getSimpleName();
     }
 
     /** The single vector of a question's request. */

@@ -84,7 +84,10 @@ public final class KnowledgeIndex {
     /** The best {@code limit} passages by BM25 for the question's terms, best first; only passages sharing a term. */
     List<Scored> words(List<String> questionTerms, int limit) {
         double n = passages.length;
-        Map<Integer, Double> scores = new HashMap<>();
+        // scores in a plain array, the touched passages listed once: no boxing per posting
+        double[] scores = new double[passages.length];
+        int[] touched = new int[16];
+        int count = 0;
         for (String term : new java.util.LinkedHashSet<>(questionTerms)) {
             int[][] post = postings.get(term);
             if (post == null) {
@@ -94,13 +97,22 @@ public final class KnowledgeIndex {
             int[] freq = post[1];
             double idf = Math.log(1 + (n - idx.length + 0.5) / (idx.length + 0.5));
             for (int k = 0; k < idx.length; k++) {
+                int i = idx[k];
                 double tf = freq[k];
-                double norm = tf + K1 * (1 - B + B * passages[idx[k]].length() / averageLength);
-                scores.merge(idx[k], idf * tf * (K1 + 1) / norm, Double::sum);
+                double norm = tf + K1 * (1 - B + B * passages[i].length() / averageLength);
+                if (scores[i] == 0) {
+                    if (count == touched.length) {
+                        touched = Arrays.copyOf(touched, count * 2);
+                    }
+                    touched[count++] = i;
+                }
+                scores[i] += idf * tf * (K1 + 1) / norm;
             }
         }
-        List<Scored> ranked = new ArrayList<>(scores.size());
-        scores.forEach((i, s) -> ranked.add(new Scored(i, s)));
+        List<Scored> ranked = new ArrayList<>(count);
+        for (int c = 0; c < count; c++) {
+            ranked.add(new Scored(touched[c], scores[touched[c]]));
+        }
         return best(ranked, limit);
     }
 

@@ -32,6 +32,7 @@ import org.springframework.stereotype.Component;
 public class KnowledgeSearch {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final NamedParameterJdbcTemplate db;
     private final KnowledgeSettings settings;
@@ -65,8 +66,11 @@ public class KnowledgeSearch {
         if (version == null) {
             return Retrieval.none(meaning, meaningFail);
         }
+        long cpu = CPU.getCurrentThreadCpuTime();
         KnowledgeIndex index = index(instance, ((Number) version).longValue());
-        return rank(index, terms, vector, meaning, meaningFail, budget);
+        Retrieval ranked = rank(index, terms, vector, meaning, meaningFail, budget);
+        return new Retrieval(ranked.passages(), ranked.meaningSearch(), ranked.meaningError(), ranked.candidates(),
+                CPU.getCurrentThreadCpuTime() - cpu);
     }
 
     /** Characters of passage text in the prompt of this instance's jobs. */
@@ -118,7 +122,7 @@ public class KnowledgeSearch {
             chosen.add(new PassageHit(p, f[0], (int) f[1], f[2], (int) f[3], f[4]));
             left -= p.text().length();
         }
-        return new Retrieval(List.copyOf(chosen), meaning, meaningFail, order.size());
+        return new Retrieval(List.copyOf(chosen), meaning, meaningFail, order.size(), 0);
     }
 
     /** The instance's index at {@code version} or newer; loaded again when older and the last load is older than the refresh period. */
@@ -201,6 +205,7 @@ public class KnowledgeSearch {
     public ObjectNode describe(Retrieval retrieval, boolean withText) {
         ObjectNode knowledge = JSON.createObjectNode();
         knowledge.put("meaning_search", retrieval.meaningSearch());
+        knowledge.put("retrieval_cpu_ms", Math.round(retrieval.cpuNanos() / 1000.0) / 1000.0);
         if (retrieval.meaningError() != null) {
             knowledge.put("meaning_search_error", retrieval.meaningError());
         }

@@ -8,9 +8,10 @@ import java.util.List;
  * {@code not_ready}: no passage has a vector yet; {@code failed}: the embeddings call failed,
  * {@code meaningError} says how, and the ranking is word search alone).
  */
-public record Retrieval(List<PassageHit> passages, String meaningSearch, String meaningError, int candidates) {
+public record Retrieval(List<PassageHit> passages, String meaningSearch, String meaningError, int candidates,
+                        long cpuNanos) {
 
     public static Retrieval none(String meaningSearch, String meaningError) {
-        return new Retrieval(List.of(), meaningSearch, meaningError, 0);
+        return new Retrieval(List.of(), meaningSearch, meaningError, 0, 0);
     }
 }

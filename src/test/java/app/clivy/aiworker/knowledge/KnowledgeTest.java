@@ -92,7 +92,10 @@ class KnowledgeTest extends WorkerTest {
         assertThat(system.indexOf("\u27E6end of passage 1\u27E7")).isGreaterThan(system.indexOf(answer));
 
         JsonNode knowledge = JSON.readTree(String.valueOf(job(job).get("output_json"))).path("knowledge");
+        // no embedding model: word search only, and no embeddings request at all
         assertThat(knowledge.path("meaning_search").asText()).isEqualTo("off");
+        assertThat(server().findAll(postRequestedFor(urlEqualTo("/api/v1/embeddings"))
+                .withRequestBody(containing("Laundry Bersih Wangi")))).isEmpty();
         JsonNode used = knowledge.path("passages").get(0);
         assertThat(used.path("document_id").asLong()).isEqualTo(docId);
         assertThat(used.path("ordinal").asInt()).isPositive();
