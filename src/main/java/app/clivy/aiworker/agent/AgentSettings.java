@@ -15,7 +15,8 @@ import org.springframework.validation.annotation.Validated;
  * @param partPauseMs    the pause between two parts of one reply
  * @param structuredAnswers the model is asked for a structured answer: a reply, or a hand-over to humans
  *                       with a reason (a model without structured output answers plainly: taken as the reply)
- * @param handoverMessage what the customer is told when the model hands the chat over
+ * @param handoverMessage what the customer is told when the chat is handed over
+ * @param handoverAfterFailedJobs the chat is handed over after this many failed jobs in a row (0 = never)
  */
 @Validated
 @ConfigurationProperties("ai-worker.agent")
@@ -23,5 +24,6 @@ public record AgentSettings(boolean whatsappFormat,
                             @Min(100) @Max(65536) int maxPartChars,
                             @Min(0) @Max(60000) long partPauseMs,
                             boolean structuredAnswers,
-                            @jakarta.validation.constraints.NotBlank String handoverMessage) {
+                            @jakarta.validation.constraints.NotBlank String handoverMessage,
+                            @Min(0) int handoverAfterFailedJobs) {
 }
