@@ -2,6 +2,7 @@
 -- today's spend.
 SELECT :#${variable.instance} AS instance, s.system_prompt, s.model, s.fallback_models, s.enabled,
        s.quiet_ms, s.handoff_minutes, s.daily_spend_cap_usd, s.updated_at,
+       s.agent::text AS agent,
        COALESCE(sp.cost_usd, 0) AS spent_today_usd, sp.cap_alerted_at
   FROM (SELECT 1) one
   LEFT JOIN instance_settings s ON s.instance = :#${variable.instance}

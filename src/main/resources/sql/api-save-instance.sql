@@ -2,18 +2,19 @@
 -- the given fields over the stored ones) of /api/instances/{instance}. The settings come checked as
 -- one JSON object; a field given as null means "the default".
 INSERT INTO instance_settings AS s (instance, system_prompt, model, fallback_models, enabled, quiet_ms,
-                                    handoff_minutes, daily_spend_cap_usd, updated_at)
+                                    handoff_minutes, daily_spend_cap_usd, agent, updated_at)
 SELECT :#${variable.instance}, v ->> 'system_prompt', v ->> 'model',
        CASE WHEN jsonb_typeof(v -> 'fallback_models') = 'array'
             THEN ARRAY(SELECT jsonb_array_elements_text(v -> 'fallback_models')) END,
        (v ->> 'enabled')::boolean, (v ->> 'quiet_ms')::integer, (v ->> 'handoff_minutes')::integer,
-       (v ->> 'daily_spend_cap_usd')::numeric, now()
+       (v ->> 'daily_spend_cap_usd')::numeric,
+       CASE WHEN jsonb_typeof(v -> 'agent') = 'object' THEN v -> 'agent' END, now()
   FROM (SELECT CASE WHEN :#${variable.replace} THEN given
                     ELSE COALESCE((SELECT to_jsonb(old) FROM instance_settings old
                                     WHERE old.instance = :#${variable.instance}), '{}'::jsonb) || given END AS v
           FROM (SELECT CAST(:#${variable.settings} AS jsonb) AS given) g) merged
 ON CONFLICT (instance) DO UPDATE
-   SET (system_prompt, model, fallback_models, enabled, quiet_ms, handoff_minutes, daily_spend_cap_usd, updated_at)
+   SET (system_prompt, model, fallback_models, enabled, quiet_ms, handoff_minutes, daily_spend_cap_usd, agent, updated_at)
      = (EXCLUDED.system_prompt, EXCLUDED.model, EXCLUDED.fallback_models, EXCLUDED.enabled, EXCLUDED.quiet_ms,
-        EXCLUDED.handoff_minutes, EXCLUDED.daily_spend_cap_usd, now())
+        EXCLUDED.handoff_minutes, EXCLUDED.daily_spend_cap_usd, EXCLUDED.agent, now())
 RETURNING instance

@@ -34,7 +34,8 @@ public class InstanceSettingsApi {
     static final String MODEL_ID = "[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*";
     private static final Pattern MODEL = Pattern.compile(MODEL_ID);
     private static final Set<String> FIELDS = Set.of("system_prompt", "model", "fallback_models", "enabled",
-            "quiet_ms", "handoff_minutes", "daily_spend_cap_usd");
+            "quiet_ms", "handoff_minutes", "daily_spend_cap_usd",
+            "agent"); // how the AI behaves in a chat (agent/ChatKeywords, docs/agent.md)
 
     private final ObjectMapper json = new ObjectMapper();
     private final InstanceSettings settings;
@@ -116,6 +117,7 @@ public class InstanceSettingsApi {
                     throw bad(field, "a number of USD from 0 to " + MAX_CAP + " with at most 4 decimals");
                 }
             }
+            case "agent" -> app.clivy.aiworker.agent.ChatKeywords.check(value);
             default -> throw new IllegalArgumentException(field);
         }
     }
@@ -128,6 +130,14 @@ public class InstanceSettingsApi {
         return FIELDS.stream().sorted().toArray(String[]::new);
     }
 
+    private JsonNode readJson(String text) {
+        try {
+            return json.readTree(text);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** GET one: {@code {instance, stored: {...}, effective: {...}, spent_today_usd, cap_alerted_at}}. */
     public String describe(Map<String, Object> row) {
         String instance = String.valueOf(row.get("instance"));
@@ -136,6 +146,10 @@ public class InstanceSettingsApi {
         ObjectNode stored = answer.putObject("stored");
         for (String field : sorted()) {
             Object value = row.get(field);
+            if ("agent".equals(field)) {
+                stored.set(field, value == null ? null : readJson(String.valueOf(value)));
+                continue;
+            }
             stored.set(field, json.valueToTree(value instanceof java.sql.Array ? InstanceSettings.models(value) : value));
         }
         answer.put("updated_at", row.get("updated_at") == null ? null : String.valueOf(row.get("updated_at")));

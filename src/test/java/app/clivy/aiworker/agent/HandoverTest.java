@@ -40,23 +40,12 @@ import static org.awaitility.Awaitility.await;
  * hand-over message once, gives the chat to humans, records the reason (job row, admin API, metric)
  * and posts the alert; a structured reply is the reply; a model answering plain text still answers.
  */
-@TestPropertySource(properties = {"ai-worker.admin.user=operator", "ai-worker.admin.password=" + HandoverTest.PASSWORD,
-        "ai-worker.agent.handover-message=Kami sambungkan ke tim kami (handover-message).",
-        "ai-worker.agent.handover-after-failed-jobs=3"})
-class HandoverTest extends DeliveryTest {
+class HandoverTest extends AgentTest {
 
-    static final String PASSWORD = "handover-test-password-0123";
-    private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString(("operator:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     private static final String CUSTOMER = "628123456789@s.whatsapp.net";
-    private static final String ALERT = "/hand-over-alert";
 
     @Autowired
     MeterRegistry meters;
-
-    @DynamicPropertySource
-    static void alertHook(DynamicPropertyRegistry registry) {
-        registry.add("ai-worker.credits.alert-url", () -> FakeGateway.baseUrl() + ALERT);
-    }
 
     static String structured(String action, String reply, String reason, String note) throws Exception {
         return new ObjectMapper().writeValueAsString(Map.of("action", action, "reply", reply, "handover_reason", reason,
