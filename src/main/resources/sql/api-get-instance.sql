@@ -4,6 +4,7 @@ SELECT :#${variable.instance} AS instance, s.system_prompt, s.model, s.fallback_
        s.quiet_ms, s.handoff_minutes, s.daily_spend_cap_usd, s.updated_at,
        -- the webhook credentials: only whether each is set
        s.webhook_token_sha256 IS NOT NULL AS webhook_token_set, s.webhook_hmac_secret IS NOT NULL AS webhook_hmac_secret_set,
+       s.agent::text AS agent,
        COALESCE(sp.cost_usd, 0) AS spent_today_usd, sp.cap_alerted_at
   FROM (SELECT 1) one
   LEFT JOIN instance_settings s ON s.instance = :#${variable.instance}

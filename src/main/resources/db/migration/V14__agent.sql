@@ -1,4 +1,4 @@
--- An agent a desk can leave alone (docs/agent.md): replies in parts, hand-overs by the model.
+-- An agent a desk can leave alone (docs/agent.md): replies in parts, hand-overs, keywords.
 --
 -- Replies in parts: a reply sent as several WhatsApp messages (Markdown turned into WhatsApp's
 -- formatting, cut under the gateway's limit) keeps its parts here, written once by the claim that
@@ -25,3 +25,20 @@ CREATE INDEX reply_parts_gateway_reply_id ON reply_parts (gateway_reply_id) WHER
 -- (sql/agent-hand-over.sql); the reason is in the job's output_json.handover.
 ALTER TABLE chat_handoffs DROP CONSTRAINT chat_handoffs_changed_by_check;
 ALTER TABLE chat_handoffs ADD CONSTRAINT chat_handoffs_changed_by_check CHECK (changed_by IN ('agent', 'operator', 'ai'));
+
+-- Keywords per instance (agent/ChatKeywords): an instance's own agent settings (opt-out and start
+-- words, their confirmations) as one JSON object; NULL = the defaults of ai-worker.agent.*.
+ALTER TABLE instance_settings ADD COLUMN agent jsonb;
+
+-- A contact's own switch of the AI (sql/agent-chat-switch.sql): opted out with an opt-out word until
+-- their start word or an operator turns the AI on again; started with a start word (instances that
+-- answer only after one). No row: never said either.
+CREATE TABLE chat_switches (
+    instance     text        NOT NULL,
+    chat         text        NOT NULL,
+    opted_out_at timestamptz,                 -- set: the AI is silent for this contact
+    started_at   timestamptz,                 -- the contact's start word
+    changed_by   text        NOT NULL CHECK (changed_by IN ('customer', 'operator')),
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (instance, chat)
+);

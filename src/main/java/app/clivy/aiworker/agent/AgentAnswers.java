@@ -117,6 +117,16 @@ public class AgentAnswers {
         return out.toString();
     }
 
+    /** After how many failed jobs in a row a chat is handed over (0 = never). */
+    public int handoverAfterFailedJobs() {
+        return settings.handoverAfterFailedJobs();
+    }
+
+    /** What the customer is told at a hand-over. */
+    public String handoverMessage() {
+        return settings.handoverMessage();
+    }
+
     /** The hand-over reason of an {@code output_json}, or null when the model answered. */
     public String handoverReason(String output) throws Exception {
         JsonNode reason = json.readTree(output).path("handover").path("reason");

@@ -15,7 +15,13 @@ import org.springframework.validation.annotation.Validated;
  * @param partPauseMs    the pause between two parts of one reply
  * @param structuredAnswers the model is asked for a structured answer: a reply, or a hand-over to humans
  *                       with a reason (a model without structured output answers plainly: taken as the reply)
- * @param handoverMessage what the customer is told when the model hands the chat over
+ * @param handoverMessage what the customer is told when the chat is handed over
+ * @param handoverAfterFailedJobs the chat is handed over after this many failed jobs in a row (0 = never)
+ * @param optOutWords    a customer message that is one of these silences the AI for that contact
+ * @param startWords     when not empty, the AI answers a chat only after one of these
+ * @param optInWords     words that turn the AI on again after an opt-out (besides the start words)
+ * @param optOutMessage  the confirmation of an opt-out, sent once
+ * @param optInMessage   the confirmation of a contact's return after an opt-out
  */
 @Validated
 @ConfigurationProperties("ai-worker.agent")
@@ -23,5 +29,17 @@ public record AgentSettings(boolean whatsappFormat,
                             @Min(100) @Max(65536) int maxPartChars,
                             @Min(0) @Max(60000) long partPauseMs,
                             boolean structuredAnswers,
-                            @jakarta.validation.constraints.NotBlank String handoverMessage) {
+                            @jakarta.validation.constraints.NotBlank String handoverMessage,
+                            @Min(0) int handoverAfterFailedJobs,
+                            java.util.List<String> optOutWords,
+                            java.util.List<String> startWords,
+                            java.util.List<String> optInWords,
+                            @jakarta.validation.constraints.NotBlank String optOutMessage,
+                            @jakarta.validation.constraints.NotBlank String optInMessage) {
+
+    public AgentSettings {
+        optOutWords = optOutWords == null ? java.util.List.of() : java.util.List.copyOf(optOutWords);
+        startWords = startWords == null ? java.util.List.of() : java.util.List.copyOf(startWords);
+        optInWords = optInWords == null ? java.util.List.of() : java.util.List.copyOf(optInWords);
+    }
 }

@@ -55,6 +55,12 @@ public class InstanceSettings {
         return merge(instance, stored == null ? null : Row.of(stored));
     }
 
+    /** The instance's own {@code agent} settings (docs/agent.md) as stored JSON, or null (the defaults). */
+    public String agent(String instance) {
+        Row row = rows().get(instance);
+        return row == null ? null : row.agent;
+    }
+
     /** Drops the cached table: the next job reads it again (after a change through the admin API). */
     public void forget() {
         readAt = 0;
@@ -102,16 +108,19 @@ public class InstanceSettings {
 
     /** One stored row; null = the default. */
     private record Row(String systemPrompt, String model, List<String> fallbackModels, Boolean enabled,
-                       Long quietMs, Integer handoffMinutes, BigDecimal dailySpendCapUsd) {
+                       Long quietMs, Integer handoffMinutes, BigDecimal dailySpendCapUsd,
+                       // how the AI behaves in a chat (agent/ChatKeywords): JSON, null = the defaults
+                       String agent) {
 
-        static final Row NONE = new Row(null, null, null, null, null, null, null);
+        static final Row NONE = new Row(null, null, null, null, null, null, null, null);
 
         static Row of(Map<String, Object> row) {
             return new Row((String) row.get("system_prompt"), (String) row.get("model"),
                     models(row.get("fallback_models")), (Boolean) row.get("enabled"),
                     row.get("quiet_ms") == null ? null : ((Number) row.get("quiet_ms")).longValue(),
                     row.get("handoff_minutes") == null ? null : ((Number) row.get("handoff_minutes")).intValue(),
-                    (BigDecimal) row.get("daily_spend_cap_usd"));
+                    (BigDecimal) row.get("daily_spend_cap_usd"),
+                    row.get("agent") == null ? null : String.valueOf(row.get("agent")));
         }
     }
 

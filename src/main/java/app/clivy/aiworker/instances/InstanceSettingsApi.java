@@ -34,7 +34,8 @@ public class InstanceSettingsApi {
     static final String MODEL_ID = "[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*";
     private static final Pattern MODEL = Pattern.compile(MODEL_ID);
     private static final Set<String> FIELDS = Set.of("system_prompt", "model", "fallback_models", "enabled",
-            "quiet_ms", "handoff_minutes", "daily_spend_cap_usd");
+            "quiet_ms", "handoff_minutes", "daily_spend_cap_usd",
+            "agent"); // how the AI behaves in a chat (agent/ChatKeywords, docs/agent.md)
     // webhook credentials of the instance (docs/security.md): write-only, answered as *_set
     private static final Set<String> CREDENTIALS = Set.of("webhook_token", "webhook_hmac_secret");
     static final int MIN_CREDENTIAL_CHARS = 16;
@@ -128,6 +129,7 @@ public class InstanceSettingsApi {
                             + " visible ASCII characters (or null to remove it)");
                 }
             }
+            case "agent" -> app.clivy.aiworker.agent.ChatKeywords.check(value);
             default -> throw new IllegalArgumentException(field);
         }
     }
@@ -140,6 +142,14 @@ public class InstanceSettingsApi {
         return FIELDS.stream().sorted().toArray(String[]::new);
     }
 
+    private JsonNode readJson(String text) {
+        try {
+            return json.readTree(text);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
     /** GET one: {@code {instance, stored: {...}, effective: {...}, spent_today_usd, cap_alerted_at}}. */
     public String describe(Map<String, Object> row) {
         String instance = String.valueOf(row.get("instance"));
@@ -148,6 +158,10 @@ public class InstanceSettingsApi {
         ObjectNode stored = answer.putObject("stored");
         for (String field : sorted()) {
             Object value = row.get(field);
+            if ("agent".equals(field)) {
+                stored.set(field, value == null ? null : readJson(String.valueOf(value)));
+                continue;
+            }
             stored.set(field, json.valueToTree(value instanceof java.sql.Array ? InstanceSettings.models(value) : value));
         }
         // the instance's webhook credentials: whether each is set, never the value

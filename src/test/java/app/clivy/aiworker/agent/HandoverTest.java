@@ -40,22 +40,12 @@ import static org.awaitility.Awaitility.await;
  * hand-over message once, gives the chat to humans, records the reason (job row, admin API, metric)
  * and posts the alert; a structured reply is the reply; a model answering plain text still answers.
  */
-@TestPropertySource(properties = {"ai-worker.admin.user=operator", "ai-worker.admin.password=" + HandoverTest.PASSWORD,
-        "ai-worker.agent.handover-message=Kami sambungkan ke tim kami (handover-message)."})
-class HandoverTest extends DeliveryTest {
+class HandoverTest extends AgentTest {
 
-    static final String PASSWORD = "handover-test-password-0123";
-    private static final String BASIC = "Basic " + Base64.getEncoder().encodeToString(("operator:" + PASSWORD).getBytes(StandardCharsets.UTF_8));
     private static final String CUSTOMER = "628123456789@s.whatsapp.net";
-    private static final String ALERT = "/hand-over-alert";
 
     @Autowired
     MeterRegistry meters;
-
-    @DynamicPropertySource
-    static void alertHook(DynamicPropertyRegistry registry) {
-        registry.add("ai-worker.credits.alert-url", () -> FakeGateway.baseUrl() + ALERT);
-    }
 
     static String structured(String action, String reply, String reason, String note) throws Exception {
         return new ObjectMapper().writeValueAsString(Map.of("action", action, "reply", reply, "handover_reason", reason,
@@ -149,6 +139,34 @@ class HandoverTest extends DeliveryTest {
                 .hasSize(2).containsOnly("Toko buka jam 9 (ho-plain).");
         assertThat(logs.lines().stream().filter(l -> l.equals("ℹ️  Model plain/model-without-json answers without structured output: "
                 + "its answers are taken as plain replies (no hand-over by the model)"))).hasSize(1);
+    }
+
+    @Test
+    void aChatWhoseLastThreeJobsFailedGoesToHumansOnce() throws Exception {
+        when("ho-failing", app.clivy.aiworker.support.FakeOpenRouter.error(400, "Invalid request (ho-failing)", null));
+        server().stubFor(send("handover-message").willReturn(sent("gw-failures")));
+        String chat = "628111000009@s.whatsapp.net";
+        long[] jobs = new long[3];
+        for (int i = 0; i < 3; i++) {
+            jobs[i] = postMessage(chat, "ho-failing question " + i);
+            long id = jobs[i];
+            await().atMost(Duration.ofSeconds(20)).until(() -> "failed".equals(job(id).get("status")));
+        }
+
+        // the first two failures change nothing; the third hands the chat over
+        assertThat(db.queryForObject("SELECT count(*) FROM ai_jobs WHERE id IN (?, ?) AND output_json -> 'handover' IS NOT NULL",
+                Integer.class, jobs[0], jobs[1])).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> db.queryForObject(
+                "SELECT output_json -> 'handover' ->> 'reason' FROM ai_jobs WHERE id = ?", String.class, jobs[2]) != null);
+        assertThat(db.queryForObject("SELECT output_json -> 'handover' ->> 'reason' FROM ai_jobs WHERE id = ?", String.class, jobs[2]))
+                .isEqualTo("failed_jobs");
+        assertThat(db.queryForObject("SELECT changed_by FROM chat_handoffs WHERE instance = ? AND chat = ?", String.class, instance, chat))
+                .isEqualTo("ai");
+        long reply = db.queryForObject("SELECT id FROM messages WHERE job_id = ? AND direction = 'out'", Long.class, jobs[2]);
+        awaitDelivery(reply, "sent");
+        server().verify(exactly(1), postRequestedFor(urlEqualTo(SEND)).withRequestBody(equalToJson(
+                "{\"Phone\":\"628111000009\",\"Body\":\"Kami sambungkan ke tim kami (handover-message).\"}")));
+        assertThat(logs.lines()).anyMatch(l -> l.startsWith("🙋 Job #" + jobs[2] + " handed the chat to humans (failed_jobs) until "));
     }
 
     private double handovers(String reason) {
