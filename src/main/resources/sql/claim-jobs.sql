@@ -8,7 +8,8 @@
 -- is processing, so one claim per chat at a time, across nodes: a concurrent claim that saw the
 -- newest job pending either finds it locked (skipped) or, once committed, re-reads it as processing,
 -- and never takes an older job while its snapshot shows a newer one pending.
--- Each job comes with its chat's handoff: human_until while a human agent has the chat, else null.
+-- Each job comes with its chat's handoff: human_until while a human agent has the chat, else null;
+-- and the contact's own switch of the AI (V14, docs/agent.md): chat_switch opted_out, started or null.
 UPDATE ai_jobs j
    SET status       = 'processing',
        attempts     = j.attempts + 1,
@@ -32,4 +33,7 @@ RETURNING j.id, j.message_id, j.instance, j.chat, j.attempts, j.max_attempts, j.
           j.input_json::text AS input_json, j.lease_token,
           (SELECT trim(both '"' from to_jsonb(h.human_until)::text)
              FROM chat_handoffs h
-            WHERE h.instance = j.instance AND h.chat = j.chat AND h.human_until > now()) AS human_until
+            WHERE h.instance = j.instance AND h.chat = j.chat AND h.human_until > now()) AS human_until,
+          (SELECT CASE WHEN s.opted_out_at IS NOT NULL THEN 'opted_out' WHEN s.started_at IS NOT NULL THEN 'started' END
+             FROM chat_switches s
+            WHERE s.instance = j.instance AND s.chat = j.chat) AS chat_switch

@@ -49,6 +49,15 @@ public class ChatKeywords {
         return start.contains(text) ? "start" : "none";
     }
 
+    /**
+     * The contact's switch as the claim read it ({@code chat_switch} of sql/claim-jobs.sql:
+     * {@code opted_out}, {@code started} or null), for a message that is no keyword: it changes nothing.
+     */
+    public java.util.Map<String, Object> unchanged(String claimed) {
+        boolean optedOut = "opted_out".equals(claimed);
+        return java.util.Map.of("was_opted_out", optedOut, "opted_out", optedOut, "started", "started".equals(claimed));
+    }
+
     /** Whether the instance answers a chat only after one of its start words. */
     public boolean startWordsRequired(String instance) {
         return !words(instance, "start_words", defaults.startWords()).isEmpty();
