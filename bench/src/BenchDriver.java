@@ -1193,7 +1193,7 @@ public class BenchDriver {
 
     static void wipe() throws Exception {
         try (Connection c = db(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE ai_jobs, messages, documents RESTART IDENTITY");
+            s.execute("TRUNCATE ai_jobs, messages, knowledge_passages, knowledge_versions, documents RESTART IDENTITY");
             s.execute("VACUUM ANALYZE ai_jobs");
             s.execute("VACUUM ANALYZE messages");
         }

@@ -15,6 +15,7 @@ public class KnowledgeApi {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_QUESTION_CHARS = 4000;
+    private static final int MAX_DOCUMENT_CHARS = 100_000;
 
     private final KnowledgeSearch search;
 
@@ -49,6 +50,28 @@ public class KnowledgeApi {
         exchange.setVariable("knowledgeInstance", instance);
         exchange.setVariable("question", q);
         exchange.setVariable("knowledgeBudget", budget);
+    }
+
+    /**
+     * A document uploaded as the request body (plain text or Markdown, UTF-8, at most
+     * {@link #MAX_DOCUMENT_CHARS} characters), its title from {@code ?title=}: the named parameters of
+     * sql/api-create-document.sql, or 400.
+     */
+    public Map<String, Object> textDocument(Exchange exchange, byte[] body) {
+        var message = exchange.getMessage();
+        String instance = message.getHeader("instance", String.class);
+        String title = message.getHeader("title", String.class);
+        String content = body == null ? "" : new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
+        if (title == null || title.isBlank()) {
+            throw WebhookRejectedException.badRequest("title must be given as ?title=");
+        }
+        if (content.isEmpty()) {
+            throw WebhookRejectedException.badRequest("the body must be the document's text (plain text or Markdown)");
+        }
+        if (content.length() > MAX_DOCUMENT_CHARS) {
+            throw WebhookRejectedException.badRequest("a document must be at most " + MAX_DOCUMENT_CHARS + " characters");
+        }
+        return Map.of("instance", instance, "title", title.strip(), "content", content);
     }
 
     /** {@code ?instance=} (all instances when absent) and {@code ?vectors=true} into variables. */

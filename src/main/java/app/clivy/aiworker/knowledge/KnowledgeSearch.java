@@ -128,13 +128,16 @@ public class KnowledgeSearch {
     /** The instance's index at {@code version} or newer; loaded again when older and the last load is older than the refresh period. */
     KnowledgeIndex index(String instance, long version) {
         KnowledgeIndex cached = cache.get(instance);
-        if (cached != null && (cached.version >= version
-                || System.nanoTime() - cached.loadedAtNanos < TimeUnit.MILLISECONDS.toNanos(settings.cacheRefreshMs()))) {
+        if (fresh(cached, version)) {
             return cached;
         }
-        KnowledgeIndex loaded = load(instance, version, cached);
-        cache.put(instance, loaded);
-        return loaded;
+        // one load per instance at a time: the jobs that find it stale together wait for that one
+        return cache.compute(instance, (key, current) -> fresh(current, version) ? current : load(key, version, current));
+    }
+
+    private boolean fresh(KnowledgeIndex index, long version) {
+        return index != null && (index.version >= version
+                || System.nanoTime() - index.loadedAtNanos < TimeUnit.MILLISECONDS.toNanos(settings.cacheRefreshMs()));
     }
 
     private KnowledgeIndex load(String instance, long version, KnowledgeIndex previous) {

@@ -203,6 +203,25 @@ class KnowledgeTest extends WorkerTest {
         assertThat(get("/api/instances/" + instance + "/knowledge/search?q=x", false).statusCode()).isIn(401, 403);
     }
 
+    @Test
+    void aMarkdownFileUploadedAsItIsBecomesPassages() throws Exception {
+        String markdown = "# Retur\n\nBarang bisa diretur dalam 7 hari.\n\n## Syarat\n\nSegel pabrik harus utuh dan nota disertakan.";
+        var res = client().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/instances/" + instance
+                        + "/documents?title=" + URLEncoder.encode("Kebijakan retur", StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString(markdown)).header("Content-Type", "text/markdown")
+                .header("Authorization", basic()).build());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
+        assertThat(JSON.readTree(res.body()).path("title").asText()).isEqualTo("Kebijakan retur");
+        awaitKnowledgeIndexed();
+        assertThat(firstPassage("segelnya rusak bisa retur?")).contains("Segel pabrik harus utuh");
+        var untitled = client().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/instances/" + instance + "/documents"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).header("Content-Type", "text/plain").header("Authorization", basic()).build());
+        assertThat(untitled.statusCode()).isEqualTo(400);
+        var tooLong = client().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/instances/" + instance + "/documents?title=big"))
+                .POST(HttpRequest.BodyPublishers.ofString("a".repeat(100_001))).header("Content-Type", "text/plain").header("Authorization", basic()).build());
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+    }
+
     // --- helpers ---
 
     private long document(String title, String content) throws Exception {
