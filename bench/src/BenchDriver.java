@@ -953,6 +953,8 @@ public class BenchDriver {
             e.put("AI_WORKER_CONCURRENCY", String.valueOf(concurrency));
         }
         e.put("AI_WORKER_NODE_ID", "bench");
+        // the bench posts from this host far faster than the default limit per client allows
+        e.put("WEBHOOK_RATE_LIMIT_PER_MINUTE", "0");
         // the reference card's mode: each message answered at once (no chat-level quiet period)
         e.put("AI_WORKER_CONVERSATION_QUIET_MS", System.getenv().getOrDefault("BENCH_QUIET_MS", "0"));
         e.put("AI_WORKER_CREDITS_ALERT_URL", "");

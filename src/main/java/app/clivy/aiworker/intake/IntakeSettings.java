@@ -19,7 +19,8 @@ public record IntakeSettings(
         @Min(1) int storeBatch,
         @Min(1) int storeWriters,
         // secure by default (docs/security.md): no credential = only local posts, unless opened in so many words
-        boolean insecureOpenWebhook) {
+        boolean insecureOpenWebhook,
+        @Min(1) long bodyDeadlineMs) {
 
     @Override
     public String toString() {

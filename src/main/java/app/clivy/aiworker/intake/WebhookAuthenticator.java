@@ -146,11 +146,33 @@ public class WebhookAuthenticator {
         if (!configured) {
             return insecureOpen || isLocal(request) ? null : notLocal();
         }
-        if (blank(request.getHeader(TOKEN_HEADER)) && blank(request.getHeader(HUB_SIGNATURE))
-                && blank(request.getHeader(WUZAPI_SIGNATURE))) {
+        String presented = request.getHeader(TOKEN_HEADER);
+        boolean signed = !blank(request.getHeader(HUB_SIGNATURE)) || !blank(request.getHeader(WUZAPI_SIGNATURE));
+        if (blank(presented) && !signed) {
             return noCredential();
         }
+        if (!signed && !tokenAloneCanAdmit(presented)) {
+            // a token alone, and no token-only credential it matches: refused before the body is read
+            return unauthorized(token != null ? (hmacSecret != null ? "X-Hub-Signature-256 header is missing" : "X-Webhook-Token is not valid")
+                    : "the credential is not valid");
+        }
         return null;
+    }
+
+    /** Whether a post carrying only this token (no signature) could be admitted: the shared token, or an instance's. */
+    private boolean tokenAloneCanAdmit(String presented) {
+        if (token != null && hmacSecret == null && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
+            return true;
+        }
+        if (instances == null) {
+            return false;
+        }
+        byte[] hash = sha256(presented.getBytes(StandardCharsets.UTF_8));
+        boolean any = false;
+        for (InstanceCredentials.Credential c : instances.all()) {
+            any |= c.hmacSecret() == null && c.tokenSha256() != null && MessageDigest.isEqual(c.tokenSha256(), hash);
+        }
+        return any;
     }
 
     /**

@@ -72,6 +72,7 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
 
     private final IntakeGate gate;
     private final int maxBodyBytes;
+    private final long bodyDeadlineMs;
     private final ObjectProvider<JobMetrics> metrics;
     private final ObjectProvider<SynchronousPlatformHttp.Engine> engine;
     private final ObjectProvider<WebhookAuthenticator> authenticator;
@@ -83,6 +84,7 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
         this.gate = gate;
         this.authenticator = authenticator;
         this.maxBodyBytes = settings.maxBodyBytes();
+        this.bodyDeadlineMs = settings.bodyDeadlineMs();
         this.metrics = metrics;
         this.engine = engine;
     }
@@ -110,6 +112,12 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
                 byte[] body;
                 try {
                     body = readWithin(request.getInputStream());
+                } catch (SlowBody e) {
+                    // a client that dribbles its body holds a request thread: cut it off at the deadline
+                    response.setHeader("Connection", "close");
+                    answerQuietly(response, new WebhookRejectedException(408, "request_timeout",
+                            "the request body took longer than " + bodyDeadlineMs + " ms"));
+                    return;
                 } catch (IOException e) {
                     // the client hung up or stalled mid-body: never an empty 200, which a gateway takes as stored
                     answerQuietly(response, WebhookRejectedException.badRequest("request body could not be read"));
@@ -171,13 +179,28 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
                 "request body is " + contentLength + " bytes; the limit is " + maxBodyBytes);
     }
 
-    /** The body, or null as soon as it passes the limit (the rest is not read). */
+    /** The body read past its deadline ({@code ai-worker.intake.body-deadline-ms}). */
+    static final class SlowBody extends IOException {
+        SlowBody() {
+            super("request body deadline passed");
+        }
+    }
+
+    /**
+     * The body, or null as soon as it passes the limit (the rest is not read); {@link SlowBody} once
+     * reading it has taken longer than the deadline (checked after each read; a single stalled read
+     * ends at the server's read timeout, {@code server.tomcat.connection-timeout}).
+     */
     private byte[] readWithin(InputStream in) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBodyBytes, 8192));
         byte[] buffer = new byte[8192];
         int total = 0;
         int n;
+        long deadline = System.nanoTime() + bodyDeadlineMs * 1_000_000L;
         while ((n = in.read(buffer, 0, Math.min(buffer.length, maxBodyBytes + 1 - total))) > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new SlowBody();
+            }
             total += n;
             if (total > maxBodyBytes) {
                 return null;

@@ -56,8 +56,8 @@ class WebhookAuthenticatorTest {
     void noneConfiguredTakesOnlyLocalPostsThatCameThroughNoProxyAndWarnsOnce() {
         try (LogCapture logs = new LogCapture()) {
             WebhookAuthenticator auth = new WebhookAuthenticator("", "");
-            assertThat(auth.admission(request("127.0.0.1"), BODY).credential()).isEqualTo("local");
-            assertThat(auth.admission(request("::1"), BODY).credential()).isEqualTo("local");
+            assertThat(auth.admission(request("127.0.0.1"), BODY).credential()).isEqualTo("local:127.0.0.1");
+            assertThat(auth.admission(request("::1"), BODY).credential()).startsWith("local:");
             assertUnauthorized(() -> auth.admission(request("203.0.113.9"), BODY), "only posts from this host");
             for (String header : new String[] {"X-Forwarded-For", "Forwarded", "X-Real-IP", "X-Forwarded-Host", "CF-Connecting-IP", "Via"}) {
                 MockHttpServletRequest proxied = request("127.0.0.1");
@@ -94,6 +94,17 @@ class WebhookAuthenticatorTest {
         request.addParameter("X-Webhook-Token", "tok-123");
         assertThat(auth.beforeBody(request)).isNotNull();
         assertUnauthorized(() -> auth.admission(request, BODY), "X-Webhook-Token header is missing");
+    }
+
+    @Test
+    void aTokenAloneIsCheckedBeforeTheBodyIsRead() {
+        WebhookAuthenticator auth = new WebhookAuthenticator("tok-123", "");
+        MockHttpServletRequest wrong = request("203.0.113.9");
+        wrong.addHeader("X-Webhook-Token", "tok-12");
+        assertThat(auth.beforeBody(wrong)).isNotNull().satisfies(e -> assertThat(e.getStatus()).isEqualTo(401));
+        MockHttpServletRequest right = request("203.0.113.9");
+        right.addHeader("X-Webhook-Token", "tok-123");
+        assertThat(auth.beforeBody(right)).isNull();
     }
 
     private static MockHttpServletRequest request(String remoteAddress) {

@@ -47,4 +47,34 @@ class ClosedByDefaultTest extends BundleTest {
         HttpResponse<String> local = post(textEvent(instance, "local-1", "628@s.whatsapp.net", "hi"));
         assertThat(local.statusCode()).as(local.body()).isEqualTo(202);
     }
+
+    @Test
+    void aBodyDribbledByteByByteIsCutOffAtTheDeadline() throws Exception {
+        byte[] body = textEvent(instance, "slow-1", "628@s.whatsapp.net", "hi").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /webhook/ai HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                    + body.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            var in = socket.getInputStream();
+            int sent = 0;
+            // one byte a second (each within the server's read timeout) until the server answers
+            while (in.available() == 0 && sent < body.length - 1 && System.nanoTime() - start < 15_000_000_000L) {
+                try {
+                    out.write(body[sent++]);
+                    out.flush();
+                } catch (java.io.IOException closed) {
+                    break;
+                }
+                Thread.sleep(1000);
+            }
+            String answer = new String(in.readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            assertThat(answer).isEqualTo("HTTP/1.1 408");
+            assertThat(seconds).isBetween(4L, 9L);
+        }
+        assertThat(db.queryForObject("SELECT count(*) FROM messages WHERE instance = ?", Long.class, instance)).isZero();
+    }
 }

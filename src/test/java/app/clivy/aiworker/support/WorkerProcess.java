@@ -100,6 +100,10 @@ public final class WorkerProcess {
                 "--ai-worker.openrouter.api-key=sk-or-v1-process-test",
                 "--ai-worker.credits.startup-delay-ms=600000"));
         settings.forEach((key, value) -> command.add("--" + key + "=" + value));
+        if (!settings.containsKey("ai-worker.intake.rate-limit-per-minute")) {
+            // the process tests post faster than a desk does (as bundle-test.properties)
+            command.add("--ai-worker.intake.rate-limit-per-minute=0");
+        }
         if (!settings.containsKey("ai-worker.conversation.quiet-ms")) {
             // the reference card's one answer per message, as in the tests' own JVM (pom.xml)
             command.add("--ai-worker.conversation.quiet-ms=" + System.getProperty("ai-worker.conversation.quiet-ms", "0"));
