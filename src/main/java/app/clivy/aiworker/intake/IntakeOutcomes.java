@@ -99,6 +99,14 @@ public class IntakeOutcomes implements AggregationStrategy {
         return answer.toString();
     }
 
+    /** {@code {"status":"edited"|"revoked"|...,"changed":n}} for an edit or a delete of a stored message. */
+    public String changed(@Body Map<String, Object> row, @Variable("changed") Object changed) {
+        ObjectNode answer = JSON.createObjectNode();
+        answer.put("status", String.valueOf(row.get("changeStatus")));
+        answer.put("changed", changed instanceof Number n ? n.longValue() : 0L);
+        return answer.toString();
+    }
+
     /** {@code {"status":"queued"|"duplicate","job_id":n}} for a stored message. */
     public String stored(@Variable("stored") Map<String, Object> stored) {
         ObjectNode answer = JSON.createObjectNode();
