@@ -103,6 +103,11 @@ abstract class GatewayTest extends DeliveryTest {
         return db.queryForMap("SELECT m.* FROM messages m JOIN ai_jobs j ON j.message_id = m.id WHERE j.id = ?", jobId);
     }
 
+    /** A Cloud API instance for this test: Meta's phone_number_id, which is digits (the webhook refuses any other). */
+    protected String metaPhoneNumberId() {
+        return "1065" + Integer.toUnsignedString(instance.hashCode());
+    }
+
     /** The customer messages stored for {@code instance} (a human agent's from-me messages are outbound). */
     protected long countMessages(String instance) {
         return db.queryForObject("SELECT count(*) FROM messages WHERE instance = ? AND direction = 'in'", Long.class, instance);

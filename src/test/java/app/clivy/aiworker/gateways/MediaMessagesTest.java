@@ -143,7 +143,7 @@ class MediaMessagesTest extends GatewayTest {
                   "contacts":[{"profile":{"name":"Sheena"},"wa_id":"16505551234"}],
                   "messages":[{"from":"16505551234","id":"wamid.VN%s","timestamp":"1764414000","type":"audio",
                     "audio":{"mime_type":"audio/ogg; codecs=opus","sha256":"x","id":"%s","voice":true}}]}}]}]}"""
-                .formatted(instance, mediaId, mediaId);
+                .formatted(metaPhoneNumberId(), mediaId, mediaId);
         long job = jobId(postJson("/webhook/ai", json, metaSigned(json)));
         assertTranscribedAndAnswered(job, transcript);
         server().verify(exactly(1), getRequestedFor(urlEqualTo("/" + mediaId)).withHeader("Authorization", equalTo("Bearer " + FakeGateway.TOKEN)));

@@ -90,7 +90,7 @@ class MessageKindsTest extends GatewayTest {
                   "contacts":[{"profile":{"name":"Pablo"},"wa_id":"16505551234"}],
                   "messages":[{"from":"16505551234","id":"wamid.TAP%s","timestamp":"1764414000","type":"interactive",
                     "interactive":{"type":"list_reply","list_reply":{"id":"r2","title":"Tuesday 10:00","description":"x"}}}]}}]}]}"""
-                .formatted(instance, UUID.randomUUID());
+                .formatted(metaPhoneNumberId(), UUID.randomUUID());
         long tapped = jobId(postJson("/webhook/ai", meta, metaSigned(meta)));
         assertThat(body(buttons)).isEqualTo("Yes, order it");
         assertThat(body(list)).isEqualTo("Size L");
@@ -143,9 +143,9 @@ class MessageKindsTest extends GatewayTest {
                   "messaging_product":"whatsapp","metadata":{"display_phone_number":"1555","phone_number_id":"%s"},
                   "contacts":[{"profile":{"name":"Tiago"},"wa_id":"16505551234"}],
                   "messages":[{"from":"16505551234","group_id":"HBgLMTY1MDM4Nzk0MzkVAgASGBQz","id":"wamid.GRP1",
-                    "timestamp":"1764414000","type":"text","text":{"body":"what does everyone think?"}}]}}]}]}""".formatted(instance);
+                    "timestamp":"1764414000","type":"text","text":{"body":"what does everyone think?"}}]}}]}]}""".formatted(metaPhoneNumberId());
         assertIgnored(postJson("/webhook/ai", meta, metaSigned(meta)), "group chats are not answered");
-        assertThat(countMessages(instance)).isZero();
+        assertThat(countMessages(metaPhoneNumberId())).isZero();
     }
 
     @Test
