@@ -222,6 +222,39 @@ class KnowledgeTest extends WorkerTest {
         assertThat(tooLong.statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void anInstanceWithASmallKnowledgeBudgetGetsFewerPassagesInItsPromptThanTheDefault() throws Exception {
+        document("FAQ Laundry", LAUNDRY_FAQ);
+        awaitKnowledgeIndexed();
+        String question = " cuci kiloan, layanan kilat, pembayaran QRIS, pengembalian dana pesanan dibatalkan?";
+        when("kb-budget-default", completion("Baik kak.", "openai/gpt-4o", 300, 5, 0.0001));
+        awaitDone(postMessage("628111000001@s.whatsapp.net", "kb-budget-default" + question));
+
+        var patch = call("PATCH", "/api/instances/" + instance, "{\"knowledge_chars\": 600}");
+        assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
+        var read = get("/api/instances/" + instance, true);
+        assertThat(JSON.readTree(read.body()).path("stored").path("knowledge_chars").asInt()).isEqualTo(600);
+        assertThat(JSON.readTree(read.body()).path("effective").path("knowledge_chars").asInt()).isEqualTo(600);
+        when("kb-budget-small", completion("Baik kak.", "openai/gpt-4o", 300, 5, 0.0001));
+        long small = postMessage("628111000002@s.whatsapp.net", "kb-budget-small" + question);
+        awaitDone(small);
+        String prompt = systemPrompt("kb-budget-small");
+        int withSmallBudget = countOf(prompt, "\u27E6passage ");
+
+        assertThat(countOf(systemPrompt("kb-budget-default"), "\u27E6passage ")).isGreaterThan(1);
+        assertThat(withSmallBudget).isLessThan(countOf(systemPrompt("kb-budget-default"), "\u27E6passage "));
+        JsonNode used = JSON.readTree(String.valueOf(job(small).get("output_json"))).path("knowledge").path("passages");
+        int chars = 0;
+        for (JsonNode passage : used) {
+            chars += db.queryForObject("SELECT length(text) FROM knowledge_passages WHERE id = ?", Integer.class,
+                    passage.path("passage_id").asLong());
+        }
+        assertThat(chars).isLessThanOrEqualTo(600);
+
+        assertThat(call("PATCH", "/api/instances/" + instance, "{\"knowledge_chars\": -1}").statusCode()).isEqualTo(400);
+        assertThat(call("PATCH", "/api/instances/" + instance, "{\"knowledge_chars\": \"lots\"}").statusCode()).isEqualTo(400);
+    }
+
     // --- helpers ---
 
     private long document(String title, String content) throws Exception {
