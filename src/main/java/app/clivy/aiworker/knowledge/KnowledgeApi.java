@@ -23,6 +23,32 @@ public class KnowledgeApi {
         this.search = search;
     }
 
+    /**
+     * PDF documents: a PDF uploaded as the request body (at most ai-worker.knowledge.max-pdf-bytes,
+     * checked by ApiBodyLimitFilter), its text extracted by PDFBox and kept like a text upload's
+     * (at most {@link #MAX_DOCUMENT_CHARS} characters); a broken or encrypted file, or one without
+     * extractable text (a scan), is answered 400. The body comes as ISO-8859-1 text, one char per
+     * byte (ApiBodyLimitFilter: Camel's platform-http reads every body as characters).
+     */
+    public Map<String, Object> pdfDocument(Exchange exchange, String latin1) {
+        byte[] body = latin1 == null ? null : latin1.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (body == null || body.length == 0) {
+            throw WebhookRejectedException.badRequest("the body must be the PDF file");
+        }
+        String text;
+        try (org.apache.pdfbox.pdmodel.PDDocument pdf = org.apache.pdfbox.Loader.loadPDF(body)) {
+            text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf);
+        } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
+            throw WebhookRejectedException.badRequest("the PDF is protected by a password; upload it without one");
+        } catch (IOException | RuntimeException e) {
+            throw WebhookRejectedException.badRequest("the body is not a readable PDF file");
+        }
+        if (text.isBlank()) {
+            throw WebhookRejectedException.badRequest("the PDF has no extractable text (a scan?); upload its text instead");
+        }
+        return textDocument(exchange, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** {@code {instance}}, {@code ?q=} and optional {@code ?budget=} of the preview into variables, or 400. */
     public void searchRequest(Exchange exchange) {
         var message = exchange.getMessage();

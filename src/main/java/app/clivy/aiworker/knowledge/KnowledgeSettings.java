@@ -22,5 +22,7 @@ public record KnowledgeSettings(
         @Min(0) int embeddingDimensions,
         @Min(1) int embeddingBatch,
         @Min(1) long embeddingTimeoutMs,
-        @Min(1) long embeddingRetrySeconds) {
+        @Min(1) long embeddingRetrySeconds,
+        // PDF documents: the largest PDF upload (413 beyond)
+        @Min(1) int maxPdfBytes) {
 }

@@ -255,7 +255,62 @@ class KnowledgeTest extends WorkerTest {
         assertThat(call("PATCH", "/api/instances/" + instance, "{\"knowledge_chars\": \"lots\"}").statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void aPdfUploadedAsItIsHasItsTextFoundByThePreview() throws Exception {
+        byte[] pdf = pdf("Garansi servis: setiap perbaikan layar bergaransi sembilan puluh hari sejak tanggal nota.",
+                "Spare part original didatangkan langsung dari distributor resmi.");
+        var res = upload("Garansi servis", pdf, "application/pdf");
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
+        assertThat(JSON.readTree(res.body()).path("content").asText()).contains("sembilan puluh hari");
+        awaitKnowledgeIndexed();
+        assertThat(firstPassage("garansi perbaikan layar berapa lama?")).contains("bergaransi sembilan puluh hari");
+
+        // a PDF without text (a blank page, like a scan) and a broken file: a clear 400
+        var blank = upload("Kosong", pdf(), "application/pdf");
+        assertThat(blank.statusCode()).isEqualTo(400);
+        assertThat(blank.body()).contains("no extractable text");
+        var broken = upload("Rusak", java.util.Arrays.copyOf(pdf, 40), "application/pdf");
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(broken.body()).contains("not a readable PDF");
+        // a PDF may be larger than the admin API's 1 MB body limit, up to max-pdf-bytes (10 MB) and no more
+        byte[] padded = java.util.Arrays.copyOf(pdf, 2 * 1024 * 1024);
+        assertThat(upload("Garansi servis besar", padded, "application/pdf").statusCode()).isEqualTo(201);
+        assertThat(upload("Terlalu besar", new byte[10 * 1024 * 1024 + 1], "application/pdf").statusCode()).isEqualTo(413);
+        assertThat(upload("Bukan PDF besar", new byte[2 * 1024 * 1024], "text/plain").statusCode()).isEqualTo(413);
+    }
+
     // --- helpers ---
+
+    /** A PDF made here with PDFBox: one page per text (none: one blank page). */
+    private static byte[] pdf(String... pages) throws Exception {
+        try (var document = new org.apache.pdfbox.pdmodel.PDDocument()) {
+            var font = new org.apache.pdfbox.pdmodel.font.PDType1Font(org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA);
+            if (pages.length == 0) {
+                document.addPage(new org.apache.pdfbox.pdmodel.PDPage());
+            }
+            for (String text : pages) {
+                var page = new org.apache.pdfbox.pdmodel.PDPage();
+                document.addPage(page);
+                try (var content = new org.apache.pdfbox.pdmodel.PDPageContentStream(document, page)) {
+                    content.beginText();
+                    content.setFont(font, 10);
+                    content.newLineAtOffset(40, 700);
+                    content.showText(text);
+                    content.endText();
+                }
+            }
+            var out = new java.io.ByteArrayOutputStream();
+            document.save(out);
+            return out.toByteArray();
+        }
+    }
+
+    private HttpResponse<String> upload(String title, byte[] body, String type) {
+        return client().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/instances/" + instance
+                        + "/documents?title=" + URLEncoder.encode(title, StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", type)
+                .header("Authorization", basic()).build());
+    }
 
     private long document(String title, String content) throws Exception {
         var res = call("POST", "/api/documents", JSON.createObjectNode().put("instance", instance).put("title", title)
