@@ -24,5 +24,7 @@ public record KnowledgeSettings(
         @Min(1) long embeddingTimeoutMs,
         @Min(1) long embeddingRetrySeconds,
         // PDF documents: the largest PDF upload (413 beyond)
-        @Min(1) int maxPdfBytes) {
+        @Min(1) int maxPdfBytes,
+        // bulk import: the most documents one import takes (400 beyond)
+        @Min(1) int importMaxDocuments) {
 }

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * filler words out) and put into the prompt between markers only the worker writes; the job records
  * which passages it used. Meaning search is off here (no embedding model): word search alone.
  */
-@TestPropertySource(properties = {"ai-worker.knowledge.embedding-model=",
+@TestPropertySource(properties = {"ai-worker.knowledge.embedding-model=", "ai-worker.knowledge.import-max-documents=5",
         "ai-worker.admin.user=operator", "ai-worker.admin.password=" + KnowledgeTest.PASSWORD})
 class KnowledgeTest extends WorkerTest {
 
@@ -277,6 +277,55 @@ class KnowledgeTest extends WorkerTest {
         assertThat(upload("Garansi servis besar", padded, "application/pdf").statusCode()).isEqualTo(201);
         assertThat(upload("Terlalu besar", new byte[10 * 1024 * 1024 + 1], "application/pdf").statusCode()).isEqualTo(413);
         assertThat(upload("Bukan PDF besar", new byte[2 * 1024 * 1024], "text/plain").statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void aBulkImportCreatesAndReplacesManyDocumentsAtOnceAllOrNothing() throws Exception {
+        long faq = document("FAQ Laundry", "Dulu: cuci kiloan minimal dua kilogram.");
+        String items = JSON.writeValueAsString(List.of(
+                java.util.Map.of("title", "FAQ Laundry", "content", LAUNDRY_FAQ),
+                java.util.Map.of("title", "Electronics", "content", ELECTRONICS_FAQ),
+                java.util.Map.of("title", "Jam buka", "content", "Outlet buka setiap hari pukul tujuh pagi sampai sembilan malam.")));
+        var res = call("POST", "/api/instances/" + instance + "/documents/import", items);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(res.body());
+        assertThat(answer.path("created").asInt()).isEqualTo(2);
+        assertThat(answer.path("replaced").asInt()).isEqualTo(1);
+        JsonNode docs = answer.path("documents");
+        assertThat(docs).hasSize(3);
+        assertThat(docs.get(0).path("id").asLong()).isEqualTo(faq);
+        assertThat(docs.get(0).path("action").asText()).isEqualTo("replaced");
+        assertThat(docs.get(1).path("title").asText()).isEqualTo("Electronics");
+        assertThat(docs.get(2).path("action").asText()).isEqualTo("created");
+        for (JsonNode doc : docs) {
+            assertThat(db.queryForObject("SELECT instance FROM documents WHERE id = ?", String.class,
+                    doc.path("id").asLong())).isEqualTo(instance);
+        }
+        assertThat(db.queryForObject("SELECT count(*) FROM documents WHERE instance = ?", Integer.class, instance)).isEqualTo(3);
+        awaitKnowledgeIndexed();
+        assertThat(firstPassage("outlet buka jam berapa?")).contains("pukul tujuh pagi");
+        assertThat(firstPassage("pengembalian dana berapa lama?")).contains("tujuh hari kerja");
+        assertThat(preview("minimal dua kilogram?").toString()).doesNotContain("Dulu:");
+
+        // all or nothing: one bad item, a title twice, too many documents or too large a body: nothing stored
+        String bad = JSON.writeValueAsString(List.of(java.util.Map.of("title", "Baru", "content", "Isi baru."),
+                java.util.Map.of("title", "Kosong", "content", " ")));
+        var badRes = call("POST", "/api/instances/" + instance + "/documents/import", bad);
+        assertThat(badRes.statusCode()).isEqualTo(400);
+        assertThat(badRes.body()).contains("document 1");
+        String twice = JSON.writeValueAsString(List.of(java.util.Map.of("title", "Baru", "content", "a"),
+                java.util.Map.of("title", "Baru", "content", "b")));
+        assertThat(call("POST", "/api/instances/" + instance + "/documents/import", twice).statusCode()).isEqualTo(400);
+        List<java.util.Map<String, String>> six = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            six.add(java.util.Map.of("title", "Dok " + i, "content", "Isi " + i));
+        }
+        assertThat(call("POST", "/api/instances/" + instance + "/documents/import", JSON.writeValueAsString(six)).statusCode())
+                .isEqualTo(400);
+        String huge = JSON.writeValueAsString(List.of(java.util.Map.of("title", "Besar", "content", "kata ".repeat(250_000))));
+        assertThat(call("POST", "/api/instances/" + instance + "/documents/import", huge).statusCode()).isEqualTo(413);
+        assertThat(call("POST", "/api/instances/" + instance + "/documents/import", "{\"title\": \"x\"}").statusCode()).isEqualTo(400);
+        assertThat(db.queryForObject("SELECT count(*) FROM documents WHERE instance = ?", Integer.class, instance)).isEqualTo(3);
     }
 
     // --- helpers ---
