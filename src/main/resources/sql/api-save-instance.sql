@@ -5,7 +5,8 @@
 -- removes it.
 INSERT INTO instance_settings AS s (instance, system_prompt, model, fallback_models, enabled, quiet_ms,
                                     handoff_minutes, daily_spend_cap_usd, agent, updated_at,
-                                    webhook_token_sha256, webhook_hmac_secret)
+                                    webhook_token_sha256, webhook_hmac_secret,
+                                    knowledge_chars)
 SELECT :#${variable.instance}, v ->> 'system_prompt', v ->> 'model',
        CASE WHEN jsonb_typeof(v -> 'fallback_models') = 'array'
             THEN ARRAY(SELECT jsonb_array_elements_text(v -> 'fallback_models')) END,
@@ -15,15 +16,16 @@ SELECT :#${variable.instance}, v ->> 'system_prompt', v ->> 'model',
        CASE WHEN (v -> 'webhook_token') IS NOT NULL THEN
             encode(sha256(convert_to(v ->> 'webhook_token', 'UTF8')), 'hex')
             ELSE v ->> 'webhook_token_sha256' END,
-       v ->> 'webhook_hmac_secret'
+       v ->> 'webhook_hmac_secret',
+       (v ->> 'knowledge_chars')::integer -- knowledge budget per instance (V15)
   FROM (SELECT CASE WHEN :#${variable.replace} THEN given
                     ELSE COALESCE((SELECT to_jsonb(old) FROM instance_settings old
                                     WHERE old.instance = :#${variable.instance}), '{}'::jsonb) || given END AS v
           FROM (SELECT CAST(:#${variable.settings} AS jsonb) AS given) g) merged
 ON CONFLICT (instance) DO UPDATE
    SET (system_prompt, model, fallback_models, enabled, quiet_ms, handoff_minutes, daily_spend_cap_usd, agent, updated_at,
-        webhook_token_sha256, webhook_hmac_secret)
+        webhook_token_sha256, webhook_hmac_secret, knowledge_chars)
      = (EXCLUDED.system_prompt, EXCLUDED.model, EXCLUDED.fallback_models, EXCLUDED.enabled, EXCLUDED.quiet_ms,
         EXCLUDED.handoff_minutes, EXCLUDED.daily_spend_cap_usd, EXCLUDED.agent, now(),
-        EXCLUDED.webhook_token_sha256, EXCLUDED.webhook_hmac_secret)
+        EXCLUDED.webhook_token_sha256, EXCLUDED.webhook_hmac_secret, EXCLUDED.knowledge_chars)
 RETURNING instance

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import app.clivy.aiworker.knowledge.KnowledgeSettings;
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import app.clivy.aiworker.worker.WorkerSettings;
 import org.springframework.core.io.ClassPathResource;
@@ -32,16 +33,18 @@ public class InstanceSettings {
     private final ConversationDefaults conversation;
     private final String systemPrompt;
     private final String model;
+    private final int knowledgeChars;
     private volatile Map<String, Row> rows;
     private volatile long readAt;
 
     public InstanceSettings(JdbcTemplate db, InstanceDefaults defaults, ConversationDefaults conversation,
-                            WorkerSettings worker, OpenRouterSettings openRouter) {
+                            WorkerSettings worker, OpenRouterSettings openRouter, KnowledgeSettings knowledge) {
         this.db = db;
         this.defaults = defaults;
         this.conversation = conversation;
         this.systemPrompt = worker.systemPrompt();
         this.model = openRouter.model();
+        this.knowledgeChars = knowledge.budgetChars();
         this.sql = sql("sql/instance-settings-all.sql");
     }
 
@@ -75,7 +78,8 @@ public class InstanceSettings {
                 r.enabled != null ? r.enabled : defaults.enabled(),
                 r.quietMs != null ? r.quietMs : conversation.quietMs(),
                 r.handoffMinutes != null ? r.handoffMinutes : conversation.handoffMinutes(),
-                r.dailySpendCapUsd != null ? r.dailySpendCapUsd : defaults.dailySpendCapUsd());
+                r.dailySpendCapUsd != null ? r.dailySpendCapUsd : defaults.dailySpendCapUsd(),
+                r.knowledgeChars != null ? r.knowledgeChars : knowledgeChars);
     }
 
     private Map<String, Row> rows() {
@@ -110,9 +114,11 @@ public class InstanceSettings {
     private record Row(String systemPrompt, String model, List<String> fallbackModels, Boolean enabled,
                        Long quietMs, Integer handoffMinutes, BigDecimal dailySpendCapUsd,
                        // how the AI behaves in a chat (agent/ChatKeywords): JSON, null = the defaults
-                       String agent) {
+                       String agent,
+                       // knowledge budget per instance (docs/knowledge.md): null = ai-worker.knowledge.budget-chars
+                       Integer knowledgeChars) {
 
-        static final Row NONE = new Row(null, null, null, null, null, null, null, null);
+        static final Row NONE = new Row(null, null, null, null, null, null, null, null, null);
 
         static Row of(Map<String, Object> row) {
             return new Row((String) row.get("system_prompt"), (String) row.get("model"),
@@ -120,7 +126,8 @@ public class InstanceSettings {
                     row.get("quiet_ms") == null ? null : ((Number) row.get("quiet_ms")).longValue(),
                     row.get("handoff_minutes") == null ? null : ((Number) row.get("handoff_minutes")).intValue(),
                     (BigDecimal) row.get("daily_spend_cap_usd"),
-                    row.get("agent") == null ? null : String.valueOf(row.get("agent")));
+                    row.get("agent") == null ? null : String.valueOf(row.get("agent")),
+                    row.get("knowledge_chars") == null ? null : ((Number) row.get("knowledge_chars")).intValue());
         }
     }
 

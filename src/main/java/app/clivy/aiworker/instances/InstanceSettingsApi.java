@@ -35,10 +35,13 @@ public class InstanceSettingsApi {
     private static final Pattern MODEL = Pattern.compile(MODEL_ID);
     private static final Set<String> FIELDS = Set.of("system_prompt", "model", "fallback_models", "enabled",
             "quiet_ms", "handoff_minutes", "daily_spend_cap_usd",
-            "agent"); // how the AI behaves in a chat (agent/ChatKeywords, docs/agent.md)
+            "agent", // how the AI behaves in a chat (agent/ChatKeywords, docs/agent.md)
+            "knowledge_chars"); // knowledge budget per instance (docs/knowledge.md)
     // webhook credentials of the instance (docs/security.md): write-only, answered as *_set
     private static final Set<String> CREDENTIALS = Set.of("webhook_token", "webhook_hmac_secret");
     static final int MIN_CREDENTIAL_CHARS = 16;
+    /** The largest knowledge budget of an instance (the preview's ?budget= has the same bound). */
+    static final int MAX_KNOWLEDGE_CHARS = 100_000;
     static final int MAX_CREDENTIAL_CHARS = 512;
 
     private final ObjectMapper json = new ObjectMapper();
@@ -130,6 +133,12 @@ public class InstanceSettingsApi {
                 }
             }
             case "agent" -> app.clivy.aiworker.agent.ChatKeywords.check(value);
+            // knowledge budget per instance
+            case "knowledge_chars" -> {
+                if (!value.canConvertToExactIntegral() || value.asLong() < 0 || value.asLong() > MAX_KNOWLEDGE_CHARS) {
+                    throw bad(field, "a whole number of characters from 0 to " + MAX_KNOWLEDGE_CHARS);
+                }
+            }
             default -> throw new IllegalArgumentException(field);
         }
     }
@@ -178,6 +187,7 @@ public class InstanceSettingsApi {
         effective.put("quiet_ms", s.quietMs());
         effective.put("handoff_minutes", s.handoffMinutes());
         effective.put("daily_spend_cap_usd", s.dailySpendCapUsd());
+        effective.put("knowledge_chars", s.knowledgeChars()); // knowledge budget per instance
         answer.put("spent_today_usd", (BigDecimal) row.get("spent_today_usd"));
         answer.put("cap_alerted_at", row.get("cap_alerted_at") == null ? null : String.valueOf(row.get("cap_alerted_at")));
         return answer.toString();

@@ -9,9 +9,12 @@ import java.util.List;
  * application.yaml elsewhere.
  *
  * @param dailySpendCapUsd null = no cap
+ * @param knowledgeChars   characters of passage text in the prompt (docs/knowledge.md)
  */
 public record Settings(String instance, String systemPrompt, String model, List<String> fallbackModels,
-                       boolean enabled, long quietMs, int handoffMinutes, BigDecimal dailySpendCapUsd) {
+                       boolean enabled, long quietMs, int handoffMinutes, BigDecimal dailySpendCapUsd,
+                       // knowledge budget per instance
+                       int knowledgeChars) {
 
     /** OpenRouter's {@code models} list: the primary model first, then the fallbacks, each once. */
     public List<String> models() {

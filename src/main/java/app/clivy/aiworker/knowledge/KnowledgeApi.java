@@ -18,9 +18,79 @@ public class KnowledgeApi {
     private static final int MAX_DOCUMENT_CHARS = 100_000;
 
     private final KnowledgeSearch search;
+    private final KnowledgeSettings settings;
 
-    public KnowledgeApi(KnowledgeSearch search) {
+    public KnowledgeApi(KnowledgeSearch search, KnowledgeSettings settings) {
         this.search = search;
+        this.settings = settings;
+    }
+
+    /**
+     * Bulk import: a JSON array of {@code {title, content}} (1 to import-max-documents items, distinct
+     * titles, each content at most {@link #MAX_DOCUMENT_CHARS} characters; the whole body within
+     * ai-worker.admin.max-body-bytes) as the JSON of sql/knowledge-import.sql, or 400 naming the item.
+     */
+    public String importDocuments(byte[] body) {
+        com.fasterxml.jackson.databind.JsonNode array;
+        try {
+            array = body == null || body.length == 0 ? null : JSON.readTree(body);
+        } catch (IOException e) {
+            throw WebhookRejectedException.badRequest("malformed JSON: " + e.getMessage().split("\n")[0]);
+        }
+        if (array == null || !array.isArray() || array.isEmpty()) {
+            throw WebhookRejectedException.badRequest("the body must be a JSON array of {\"title\", \"content\"}");
+        }
+        if (array.size() > settings.importMaxDocuments()) {
+            throw WebhookRejectedException.badRequest("an import takes at most " + settings.importMaxDocuments()
+                    + " documents; this one has " + array.size());
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode checked = JSON.createArrayNode();
+        java.util.Set<String> titles = new java.util.HashSet<>();
+        for (int i = 0; i < array.size(); i++) {
+            var item = array.get(i);
+            var title = item.path("title");
+            var content = item.path("content");
+            if (!item.isObject() || !title.isTextual() || title.asText().isBlank()
+                    || !content.isTextual() || content.asText().isBlank()) {
+                throw WebhookRejectedException.badRequest("document " + i + " must have a non-empty title and content");
+            }
+            if (content.asText().strip().length() > MAX_DOCUMENT_CHARS) {
+                throw WebhookRejectedException.badRequest("document " + i + ": content must be at most "
+                        + MAX_DOCUMENT_CHARS + " characters");
+            }
+            if (!titles.add(title.asText().strip())) {
+                throw WebhookRejectedException.badRequest("document " + i + ": the title " + JSON.valueToTree(title.asText().strip())
+                        + " is given twice");
+            }
+            checked.addObject().put("title", title.asText().strip()).put("content", content.asText().strip());
+        }
+        return checked.toString();
+    }
+
+    /**
+     * PDF documents: a PDF uploaded as the request body (at most ai-worker.knowledge.max-pdf-bytes,
+     * checked by ApiBodyLimitFilter), its text extracted by PDFBox and kept like a text upload's
+     * (at most {@link #MAX_DOCUMENT_CHARS} characters); a broken or encrypted file, or one without
+     * extractable text (a scan), is answered 400. The body comes as ISO-8859-1 text, one char per
+     * byte (ApiBodyLimitFilter: Camel's platform-http reads every body as characters).
+     */
+    public Map<String, Object> pdfDocument(Exchange exchange, String latin1) {
+        byte[] body = latin1 == null ? null : latin1.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (body == null || body.length == 0) {
+            throw WebhookRejectedException.badRequest("the body must be the PDF file");
+        }
+        String text;
+        try (org.apache.pdfbox.pdmodel.PDDocument pdf = org.apache.pdfbox.Loader.loadPDF(body)) {
+            text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf);
+        } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
+            throw WebhookRejectedException.badRequest("the PDF is protected by a password; upload it without one");
+        } catch (IOException | RuntimeException e) {
+            throw WebhookRejectedException.badRequest("the body is not a readable PDF file");
+        }
+        if (text.isBlank()) {
+            throw WebhookRejectedException.badRequest("the PDF has no extractable text (a scan?); upload its text instead");
+        }
+        return textDocument(exchange, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     /** {@code {instance}}, {@code ?q=} and optional {@code ?budget=} of the preview into variables, or 400. */

@@ -41,8 +41,12 @@ public class KnowledgeSearch {
     private final String vectorsSql;
     private final Map<String, KnowledgeIndex> cache = new ConcurrentHashMap<>();
 
-    public KnowledgeSearch(NamedParameterJdbcTemplate db, KnowledgeSettings settings, KnowledgeEmbeddings embeddings) {
+    private final app.clivy.aiworker.instances.InstanceSettings instances;
+
+    public KnowledgeSearch(NamedParameterJdbcTemplate db, KnowledgeSettings settings, KnowledgeEmbeddings embeddings,
+                           app.clivy.aiworker.instances.InstanceSettings instances) {
         this.db = db;
+        this.instances = instances;
         this.settings = settings;
         this.embeddings = embeddings;
         this.passagesSql = sql("sql/knowledge-passages.sql");
@@ -73,9 +77,9 @@ public class KnowledgeSearch {
                 CPU.getCurrentThreadCpuTime() - cpu);
     }
 
-    /** Characters of passage text in the prompt of this instance's jobs. */
+    /** Characters of passage text in the prompt of this instance's jobs: its knowledge_chars, else budget-chars. */
     public int budget(String instance) {
-        return settings.budgetChars();
+        return instances.of(instance).knowledgeChars();
     }
 
     /** Whether a question of this instance should be embedded: meaning search is on and some passage has a vector. */

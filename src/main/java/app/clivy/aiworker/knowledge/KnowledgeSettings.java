@@ -22,5 +22,9 @@ public record KnowledgeSettings(
         @Min(0) int embeddingDimensions,
         @Min(1) int embeddingBatch,
         @Min(1) long embeddingTimeoutMs,
-        @Min(1) long embeddingRetrySeconds) {
+        @Min(1) long embeddingRetrySeconds,
+        // PDF documents: the largest PDF upload (413 beyond)
+        @Min(1) int maxPdfBytes,
+        // bulk import: the most documents one import takes (400 beyond)
+        @Min(1) int importMaxDocuments) {
 }

@@ -24,9 +24,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
 public class ApiBodyLimitFilter extends OncePerRequestFilter {
 
     private final int maxBodyBytes;
+    // PDF documents of the knowledge base: an upload of application/pdf has its own, larger limit
+    private static final java.util.regex.Pattern DOCUMENT_UPLOAD = java.util.regex.Pattern.compile("/api/instances/[^/]+/documents");
+    private final int maxPdfBytes;
 
-    public ApiBodyLimitFilter(AdminSettings settings) {
+    public ApiBodyLimitFilter(AdminSettings settings, app.clivy.aiworker.knowledge.KnowledgeSettings knowledge) {
         this.maxBodyBytes = settings.maxBodyBytes();
+        this.maxPdfBytes = knowledge.maxPdfBytes();
+    }
+
+    /** Whether the request uploads a PDF document (limit ai-worker.knowledge.max-pdf-bytes, not max-body-bytes). */
+    private static boolean pdfUpload(HttpServletRequest request) {
+        String type = request.getContentType();
+        return "POST".equals(request.getMethod()) && type != null && type.toLowerCase().startsWith("application/pdf")
+                && DOCUMENT_UPLOAD.matcher(request.getRequestURI().substring(request.getContextPath().length())).matches();
     }
 
     @Override
@@ -39,19 +50,33 @@ public class ApiBodyLimitFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        boolean pdf = pdfUpload(request);
+        int maxBodyBytes = pdf ? maxPdfBytes : this.maxBodyBytes;
         if (request.getContentLengthLong() > maxBodyBytes) {
-            tooLarge(response);
+            tooLarge(response, maxBodyBytes);
             return;
         }
-        byte[] body = readWithin(request.getInputStream());
+        byte[] body = readWithin(request.getInputStream(), maxBodyBytes);
         if (body == null) {
-            tooLarge(response);
+            tooLarge(response, maxBodyBytes);
             return;
         }
-        chain.doFilter(new WebhookEdgeFilter.ReadBody(request, body), response);
+        // PDF documents: Camel's platform-http reads every body through getReader(); a PDF is bytes, so it
+        // is handed on decoded as ISO-8859-1 (one char per byte, nothing lost) and KnowledgeApi encodes it back
+        HttpServletRequest source = pdf ? latin1(request) : request;
+        chain.doFilter(new WebhookEdgeFilter.ReadBody(source, body), response);
     }
 
-    private byte[] readWithin(InputStream in) throws IOException {
+    private static HttpServletRequest latin1(HttpServletRequest request) {
+        return new jakarta.servlet.http.HttpServletRequestWrapper(request) {
+            @Override
+            public String getCharacterEncoding() {
+                return StandardCharsets.ISO_8859_1.name();
+            }
+        };
+    }
+
+    private byte[] readWithin(InputStream in, int maxBodyBytes) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBodyBytes, 8192));
         byte[] buffer = new byte[8192];
         int total = 0;
@@ -66,7 +91,7 @@ public class ApiBodyLimitFilter extends OncePerRequestFilter {
         return out.toByteArray();
     }
 
-    private void tooLarge(HttpServletResponse response) throws IOException {
+    private void tooLarge(HttpServletResponse response, int maxBodyBytes) throws IOException {
         response.setStatus(413);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         byte[] json = ("{\"error\":\"payload_too_large\",\"message\":\"the request body is larger than " + maxBodyBytes

@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * filler words out) and put into the prompt between markers only the worker writes; the job records
  * which passages it used. Meaning search is off here (no embedding model): word search alone.
  */
-@TestPropertySource(properties = {"ai-worker.knowledge.embedding-model=",
+@TestPropertySource(properties = {"ai-worker.knowledge.embedding-model=", "ai-worker.knowledge.import-max-documents=5",
         "ai-worker.admin.user=operator", "ai-worker.admin.password=" + KnowledgeTest.PASSWORD})
 class KnowledgeTest extends WorkerTest {
 
@@ -222,7 +222,144 @@ class KnowledgeTest extends WorkerTest {
         assertThat(tooLong.statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void anInstanceWithASmallKnowledgeBudgetGetsFewerPassagesInItsPromptThanTheDefault() throws Exception {
+        document("FAQ Laundry", LAUNDRY_FAQ);
+        awaitKnowledgeIndexed();
+        String question = " cuci kiloan, layanan kilat, pembayaran QRIS, pengembalian dana pesanan dibatalkan?";
+        when("kb-budget-default", completion("Baik kak.", "openai/gpt-4o", 300, 5, 0.0001));
+        awaitDone(postMessage("628111000001@s.whatsapp.net", "kb-budget-default" + question));
+
+        var patch = call("PATCH", "/api/instances/" + instance, "{\"knowledge_chars\": 600}");
+        assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
+        var read = get("/api/instances/" + instance, true);
+        assertThat(JSON.readTree(read.body()).path("stored").path("knowledge_chars").asInt()).isEqualTo(600);
+        assertThat(JSON.readTree(read.body()).path("effective").path("knowledge_chars").asInt()).isEqualTo(600);
+        when("kb-budget-small", completion("Baik kak.", "openai/gpt-4o", 300, 5, 0.0001));
+        long small = postMessage("628111000002@s.whatsapp.net", "kb-budget-small" + question);
+        awaitDone(small);
+        String prompt = systemPrompt("kb-budget-small");
+        int withSmallBudget = countOf(prompt, "\u27E6passage ");
+
+        assertThat(countOf(systemPrompt("kb-budget-default"), "\u27E6passage ")).isGreaterThan(1);
+        assertThat(withSmallBudget).isLessThan(countOf(systemPrompt("kb-budget-default"), "\u27E6passage "));
+        JsonNode used = JSON.readTree(String.valueOf(job(small).get("output_json"))).path("knowledge").path("passages");
+        int chars = 0;
+        for (JsonNode passage : used) {
+            chars += db.queryForObject("SELECT length(text) FROM knowledge_passages WHERE id = ?", Integer.class,
+                    passage.path("passage_id").asLong());
+        }
+        assertThat(chars).isLessThanOrEqualTo(600);
+
+        assertThat(call("PATCH", "/api/instances/" + instance, "{\"knowledge_chars\": -1}").statusCode()).isEqualTo(400);
+        assertThat(call("PATCH", "/api/instances/" + instance, "{\"knowledge_chars\": \"lots\"}").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aPdfUploadedAsItIsHasItsTextFoundByThePreview() throws Exception {
+        byte[] pdf = pdf("Garansi servis: setiap perbaikan layar bergaransi sembilan puluh hari sejak tanggal nota.",
+                "Spare part original didatangkan langsung dari distributor resmi.");
+        var res = upload("Garansi servis", pdf, "application/pdf");
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(201);
+        assertThat(JSON.readTree(res.body()).path("content").asText()).contains("sembilan puluh hari");
+        awaitKnowledgeIndexed();
+        assertThat(firstPassage("garansi perbaikan layar berapa lama?")).contains("bergaransi sembilan puluh hari");
+
+        // a PDF without text (a blank page, like a scan) and a broken file: a clear 400
+        var blank = upload("Kosong", pdf(), "application/pdf");
+        assertThat(blank.statusCode()).isEqualTo(400);
+        assertThat(blank.body()).contains("no extractable text");
+        var broken = upload("Rusak", java.util.Arrays.copyOf(pdf, 40), "application/pdf");
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(broken.body()).contains("not a readable PDF");
+        // a PDF may be larger than the admin API's 1 MB body limit, up to max-pdf-bytes (10 MB) and no more
+        byte[] padded = java.util.Arrays.copyOf(pdf, 2 * 1024 * 1024);
+        assertThat(upload("Garansi servis besar", padded, "application/pdf").statusCode()).isEqualTo(201);
+        assertThat(upload("Terlalu besar", new byte[10 * 1024 * 1024 + 1], "application/pdf").statusCode()).isEqualTo(413);
+        assertThat(upload("Bukan PDF besar", new byte[2 * 1024 * 1024], "text/plain").statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void aBulkImportCreatesAndReplacesManyDocumentsAtOnceAllOrNothing() throws Exception {
+        long faq = document("FAQ Laundry", "Dulu: cuci kiloan minimal dua kilogram.");
+        String items = JSON.writeValueAsString(List.of(
+                java.util.Map.of("title", "FAQ Laundry", "content", LAUNDRY_FAQ),
+                java.util.Map.of("title", "Electronics", "content", ELECTRONICS_FAQ),
+                java.util.Map.of("title", "Jam buka", "content", "Outlet buka setiap hari pukul tujuh pagi sampai sembilan malam.")));
+        var res = call("POST", "/api/instances/" + instance + "/documents/import", items);
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
+        JsonNode answer = JSON.readTree(res.body());
+        assertThat(answer.path("created").asInt()).isEqualTo(2);
+        assertThat(answer.path("replaced").asInt()).isEqualTo(1);
+        JsonNode docs = answer.path("documents");
+        assertThat(docs).hasSize(3);
+        assertThat(docs.get(0).path("id").asLong()).isEqualTo(faq);
+        assertThat(docs.get(0).path("action").asText()).isEqualTo("replaced");
+        assertThat(docs.get(1).path("title").asText()).isEqualTo("Electronics");
+        assertThat(docs.get(2).path("action").asText()).isEqualTo("created");
+        for (JsonNode doc : docs) {
+            assertThat(db.queryForObject("SELECT instance FROM documents WHERE id = ?", String.class,
+                    doc.path("id").asLong())).isEqualTo(instance);
+        }
+        assertThat(db.queryForObject("SELECT count(*) FROM documents WHERE instance = ?", Integer.class, instance)).isEqualTo(3);
+        awaitKnowledgeIndexed();
+        assertThat(firstPassage("outlet buka jam berapa?")).contains("pukul tujuh pagi");
+        assertThat(firstPassage("pengembalian dana berapa lama?")).contains("tujuh hari kerja");
+        assertThat(preview("minimal dua kilogram?").toString()).doesNotContain("Dulu:");
+
+        // all or nothing: one bad item, a title twice, too many documents or too large a body: nothing stored
+        String bad = JSON.writeValueAsString(List.of(java.util.Map.of("title", "Baru", "content", "Isi baru."),
+                java.util.Map.of("title", "Kosong", "content", " ")));
+        var badRes = call("POST", "/api/instances/" + instance + "/documents/import", bad);
+        assertThat(badRes.statusCode()).isEqualTo(400);
+        assertThat(badRes.body()).contains("document 1");
+        String twice = JSON.writeValueAsString(List.of(java.util.Map.of("title", "Baru", "content", "a"),
+                java.util.Map.of("title", "Baru", "content", "b")));
+        assertThat(call("POST", "/api/instances/" + instance + "/documents/import", twice).statusCode()).isEqualTo(400);
+        List<java.util.Map<String, String>> six = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            six.add(java.util.Map.of("title", "Dok " + i, "content", "Isi " + i));
+        }
+        assertThat(call("POST", "/api/instances/" + instance + "/documents/import", JSON.writeValueAsString(six)).statusCode())
+                .isEqualTo(400);
+        String huge = JSON.writeValueAsString(List.of(java.util.Map.of("title", "Besar", "content", "kata ".repeat(250_000))));
+        assertThat(call("POST", "/api/instances/" + instance + "/documents/import", huge).statusCode()).isEqualTo(413);
+        assertThat(call("POST", "/api/instances/" + instance + "/documents/import", "{\"title\": \"x\"}").statusCode()).isEqualTo(400);
+        assertThat(db.queryForObject("SELECT count(*) FROM documents WHERE instance = ?", Integer.class, instance)).isEqualTo(3);
+    }
+
     // --- helpers ---
+
+    /** A PDF made here with PDFBox: one page per text (none: one blank page). */
+    private static byte[] pdf(String... pages) throws Exception {
+        try (var document = new org.apache.pdfbox.pdmodel.PDDocument()) {
+            var font = new org.apache.pdfbox.pdmodel.font.PDType1Font(org.apache.pdfbox.pdmodel.font.Standard14Fonts.FontName.HELVETICA);
+            if (pages.length == 0) {
+                document.addPage(new org.apache.pdfbox.pdmodel.PDPage());
+            }
+            for (String text : pages) {
+                var page = new org.apache.pdfbox.pdmodel.PDPage();
+                document.addPage(page);
+                try (var content = new org.apache.pdfbox.pdmodel.PDPageContentStream(document, page)) {
+                    content.beginText();
+                    content.setFont(font, 10);
+                    content.newLineAtOffset(40, 700);
+                    content.showText(text);
+                    content.endText();
+                }
+            }
+            var out = new java.io.ByteArrayOutputStream();
+            document.save(out);
+            return out.toByteArray();
+        }
+    }
+
+    private HttpResponse<String> upload(String title, byte[] body, String type) {
+        return client().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/instances/" + instance
+                        + "/documents?title=" + URLEncoder.encode(title, StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", type)
+                .header("Authorization", basic()).build());
+    }
 
     private long document(String title, String content) throws Exception {
         var res = call("POST", "/api/documents", JSON.createObjectNode().put("instance", instance).put("title", title)
