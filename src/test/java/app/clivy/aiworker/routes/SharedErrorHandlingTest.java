@@ -22,7 +22,8 @@ class SharedErrorHandlingTest extends BundleTest {
 
     static final Map<String, String> EXPECTED = Map.of(
             "job-sweep", SKIP, "claim-jobs", SKIP, "claim-replies", SKIP,
-            "run-job", LEASE, "deliver-reply", LEASE, "delivery-retry", LEASE, "delivery-failed", LEASE);
+            "run-job", LEASE, "deliver-reply", LEASE, "deliver-parts", LEASE, "delivery-retry", LEASE, "delivery-failed", LEASE,
+            "knowledge-index", SKIP, "knowledge-embed", SKIP);
 
     @Autowired
     CamelContext camel;
