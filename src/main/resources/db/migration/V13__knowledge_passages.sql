@@ -1,4 +1,4 @@
--- Knowledge that answers: documents are split into passages (routes/13-knowledge-index.camel.yaml),
+-- Knowledge that answers: documents are split into passages (routes/15-knowledge-index.camel.yaml),
 -- each ranked on its own by word search (BM25 over knowledge_terms) and meaning search
 -- (embeddings), and the best passages go into the prompt. See docs/knowledge.md.
 

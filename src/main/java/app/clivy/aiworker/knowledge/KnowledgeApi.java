@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
-/** Reads and answers the knowledge admin API (routes/14-knowledge-api.camel.yaml). */
+/** Reads and answers the knowledge admin API (routes/16-knowledge-api.camel.yaml). */
 @Component("knowledgeApi")
 public class KnowledgeApi {
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.stereotype.Component;
 
-/** The Java side of routes/13-knowledge-index.camel.yaml: a document cut into passages, a batch's texts and vectors as JSON for their SQL. */
+/** The Java side of routes/15-knowledge-index.camel.yaml: a document cut into passages, a batch's texts and vectors as JSON for their SQL. */
 @Component("knowledgeIndexer")
 public class KnowledgeIndexer {
 
