@@ -101,7 +101,7 @@ class PgBouncerTest {
     }
 
     private ConfigurableApplicationContext startWith(LogCapture logs, String database, List<String> more) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.jmx.enabled=false",
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0", "--spring.jmx.enabled=false",
                 "--ai-worker.node-id=pooled-" + database,
                 "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(),
                 "--ai-worker.openrouter.api-key=sk-or-v1-pooler-test", "--ai-worker.credits.startup-delay-ms=3600000",
@@ -117,7 +117,8 @@ class PgBouncerTest {
     }
 
     private static WebhookClient client(ConfigurableApplicationContext node) {
-        return new WebhookClient(((WebServerApplicationContext) node).getWebServer().getPort());
+        return new WebhookClient(((WebServerApplicationContext) node).getWebServer().getPort(),
+                node.getEnvironment().getProperty("local.management.port", Integer.class));
     }
 
     private static JdbcTemplate direct(String database) {
