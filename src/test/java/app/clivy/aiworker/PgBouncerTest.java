@@ -102,6 +102,8 @@ class PgBouncerTest {
 
     private ConfigurableApplicationContext startWith(LogCapture logs, String database, List<String> more) {
         List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0", "--spring.jmx.enabled=false",
+                // health's details read anonymously, as bundle-test.properties gives them to the other tests
+                "--management.endpoint.health.show-details=always", "--management.endpoint.health.show-components=always",
                 "--ai-worker.node-id=pooled-" + database,
                 "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(),
                 "--ai-worker.openrouter.api-key=sk-or-v1-pooler-test", "--ai-worker.credits.startup-delay-ms=3600000",
