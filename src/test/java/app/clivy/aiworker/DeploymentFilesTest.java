@@ -70,8 +70,14 @@ class DeploymentFilesTest {
         for (String name : List.of("worker-1", "worker-2")) {
             Map<String, Object> worker = map(services, name);
             for (Object mapping : list(worker, "ports")) {
-                assertThat(String.valueOf(mapping)).endsWith(":" + port);
-                published.add(String.valueOf(mapping));
+                String entry = String.valueOf(mapping);
+                if (entry.endsWith(":" + managementPort())) {
+                    // the management port (health, Prometheus, the console): on this machine only
+                    assertThat(entry).as(name + " management port").startsWith("127.0.0.1:");
+                    continue;
+                }
+                assertThat(entry).endsWith(":" + port);
+                published.add(entry);
             }
             Map<String, String> mounts = new LinkedHashMap<>();
             for (Object volume : list(worker, "volumes")) {
