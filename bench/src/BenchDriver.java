@@ -944,6 +944,8 @@ public class BenchDriver {
             e.put("JAVA_TOOL_OPTIONS", opts.trim());
         }
         e.put("PORT", String.valueOf(workerPort));
+        // readiness polled on the webhook's port: the management connector is the same one here
+        e.put("MANAGEMENT_PORT", String.valueOf(workerPort));
         e.put("SERVER_ADDRESS", "127.0.0.1");
         e.put("AI_TIMEOUT_MS", "30000");
         e.put("OPENROUTER_BASE_URL", "http://127.0.0.1:" + fakePort);

@@ -70,8 +70,14 @@ class DeploymentFilesTest {
         for (String name : List.of("worker-1", "worker-2")) {
             Map<String, Object> worker = map(services, name);
             for (Object mapping : list(worker, "ports")) {
-                assertThat(String.valueOf(mapping)).endsWith(":" + port);
-                published.add(String.valueOf(mapping));
+                String entry = String.valueOf(mapping);
+                if (entry.endsWith(":" + managementPort())) {
+                    // the management port (health, Prometheus, the console): on this machine only
+                    assertThat(entry).as(name + " management port").startsWith("127.0.0.1:");
+                    continue;
+                }
+                assertThat(entry).endsWith(":" + port);
+                published.add(entry);
             }
             Map<String, String> mounts = new LinkedHashMap<>();
             for (Object volume : list(worker, "volumes")) {
@@ -129,7 +135,8 @@ class DeploymentFilesTest {
         Set<String> workers = new LinkedHashSet<>();
         for (String name : services.keySet()) {
             if (name.startsWith("worker-")) {
-                workers.add(map(services, name).get("hostname") + ":" + serverPort());
+                // scraped on the management port, not on the port the gateways reach
+                workers.add(map(services, name).get("hostname") + ":" + managementPort());
             }
         }
         assertThat(targets).as("scrape targets").containsExactlyInAnyOrderElementsOf(workers);
@@ -229,11 +236,12 @@ class DeploymentFilesTest {
         assertThat(runStage.get(0)).contains("jre");
         String user = runStage.get(lastIndexStartingWith(runStage, "USER ")).substring(5).trim();
         assertThat(user.split(":")[0]).as("USER").isNotIn("root", "0");
-        assertThat(runStage).contains("WORKDIR /app", "EXPOSE " + serverPort())
+        assertThat(runStage).contains("WORKDIR /app", "EXPOSE " + serverPort(), "EXPOSE " + managementPort())
                 .anyMatch(l -> l.matches("COPY routes/? \\./routes/?"))
                 .anyMatch(l -> l.matches("COPY application\\.yaml \\./(application\\.yaml)?"));
         assertThat(runStage).anyMatch(l -> l.startsWith("HEALTHCHECK ")
-                && l.contains("curl") && l.contains(actuatorPath("readiness")));
+                && l.contains("curl") && l.contains(actuatorPath("readiness"))
+                && l.contains("${MANAGEMENT_PORT:-" + managementPort() + "}"));
         assertThat(runStage).anyMatch(l -> l.contains("apt-get install") && l.contains("curl"));
     }
 
@@ -256,18 +264,21 @@ class DeploymentFilesTest {
     // --- Kubernetes ---
 
     @Test
-    void deploymentRunsTwoPodsWithTheActuatorProbesOnTheWorkerPort() {
+    void deploymentRunsTwoPodsWithTheActuatorProbesOnTheManagementPort() {
         Map<String, Object> container = workerContainer();
         assertThat(deploymentSpec().get("replicas")).isEqualTo(2);
         assertThat(map(map(podTemplate(), "spec"), "securityContext")).containsEntry("runAsNonRoot", true);
 
         Map<String, Object> port = map(list(container, "ports"), 0);
         assertThat(port.get("containerPort")).isEqualTo(serverPort());
+        Map<String, Object> management = map(list(container, "ports"), 1);
+        assertThat(management.get("containerPort")).isEqualTo(managementPort());
         for (String[] probe : new String[][] {
                 {"readinessProbe", "readiness"}, {"livenessProbe", "liveness"}, {"startupProbe", "liveness"}}) {
             Map<String, Object> get = map(map(container, probe[0]), "httpGet");
             assertThat(get.get("path")).as(probe[0]).isEqualTo(actuatorPath(probe[1]));
-            assertThat(get.get("port")).as(probe[0] + " port").isIn(port.get("name"), port.get("containerPort"));
+            // on their own connector: they keep answering when the webhook port is flooded
+            assertThat(get.get("port")).as(probe[0] + " port").isIn(management.get("name"), management.get("containerPort"));
         }
 
         Map<String, Object> service = map(k8s("Service", "clivy-ai-worker"), "spec");
@@ -354,6 +365,13 @@ class DeploymentFilesTest {
 
     private static int serverPort() {
         return Integer.parseInt(withDefault(property("server.port"), "8080"));
+    }
+
+    /** management.server.port: health, probes and Prometheus on a connector of their own. */
+    private static int managementPort() {
+        Object value = property("management.server.port");
+        assertThat(value).as("management.server.port").isNotNull();
+        return Integer.parseInt(withDefault(value, "0"));
     }
 
     private static String actuatorPath(String probe) {

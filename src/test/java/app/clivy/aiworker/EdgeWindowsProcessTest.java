@@ -116,7 +116,7 @@ class EdgeWindowsProcessTest {
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(WebhookClient.textEvent(INSTANCE, "edge-" + seq,
                         "62811" + seq + "@s.whatsapp.net", MARKER + " " + seq))).build());
-        Thread prober = every50ms(running, health, seq -> HttpRequest.newBuilder(URI.create(base + "/actuator/health"))
+        Thread prober = every50ms(running, health, seq -> HttpRequest.newBuilder(worker.client().uri("/actuator/health"))
                 .timeout(Duration.ofSeconds(10)).GET().build());
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {

@@ -33,7 +33,7 @@ class EmbeddedDatabaseTest {
 
     private ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(AiWorkerApplication.class)
-                .run("--server.port=0", "--ai-worker.embedded-db.port=0",
+                .run("--server.port=0", "--management.server.port=0", "--ai-worker.embedded-db.port=0",
                         "--ai-worker.embedded-db.data-dir=" + dataDir, "--ai-worker.worker.enabled=false");
     }
 

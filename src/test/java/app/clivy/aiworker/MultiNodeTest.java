@@ -36,7 +36,7 @@ class MultiNodeTest {
     private final List<ConfigurableApplicationContext> nodes = new ArrayList<>();
 
     private ConfigurableApplicationContext start(String nodeId, String... more) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--ai-worker.node-id=" + nodeId,
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0", "--ai-worker.node-id=" + nodeId,
                 "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(),
                 "--ai-worker.openrouter.api-key=sk-or-v1-multi-node", "--ai-worker.credits.startup-delay-ms=3600000",
                 "--ai-worker.sweep-interval-ms=500", "--spring.jmx.enabled=false"));

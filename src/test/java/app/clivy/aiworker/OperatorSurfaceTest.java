@@ -112,7 +112,7 @@ class OperatorSurfaceTest extends WorkerTest {
     }
 
     private HttpResponse<String> call(String method, String path, String body, boolean login) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(url(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json");
         if (login) {
@@ -126,7 +126,7 @@ class OperatorSurfaceTest extends WorkerTest {
         assertThat(call("GET", "/actuator/hawtio/", null, false).statusCode()).isIn(401, 403);
         assertThat(call("GET", "/actuator/jolokia/version", null, false).statusCode()).isIn(401, 403);
         assertThat(call("GET", "/api/jobs", null, false).statusCode()).isIn(401, 403);
-        var wrong = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/hawtio/"))
+        var wrong = HttpRequest.newBuilder(url("/actuator/hawtio/"))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString("operator:nope".getBytes())).build();
         assertThat(client().send(wrong).statusCode()).isEqualTo(401);
 
@@ -140,6 +140,13 @@ class OperatorSurfaceTest extends WorkerTest {
         // the webhook, health and Prometheus stay open
         assertThat(call("GET", "/actuator/health", null, false).statusCode()).isEqualTo(200);
         assertThat(call("GET", "/actuator/prometheus", null, false).statusCode()).isEqualTo(200);
+        // ... on the management port only: the port the gateways reach serves no actuator path
+        assertThat(managementPort).isNotEqualTo(port);
+        for (String path : new String[] {"/actuator/prometheus", "/actuator/health/liveness", "/actuator/hawtio/"}) {
+            var onMainPort = client().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build());
+            assertThat(onMainPort.statusCode()).as(path + " on the main port").isIn(401, 404);
+            assertThat(onMainPort.body()).doesNotContain("ai_worker_").doesNotContain("\"status\":\"UP\"");
+        }
     }
 
     @Test

@@ -101,8 +101,8 @@ class PgBouncerTest {
     }
 
     private ConfigurableApplicationContext startWith(LogCapture logs, String database, List<String> more) {
-        List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.jmx.enabled=false",
-                // health's details, anonymously, as the bundle tests read them (production: the operator's login)
+        List<String> args = new ArrayList<>(List.of("--server.port=0", "--management.server.port=0", "--spring.jmx.enabled=false",
+                // health's details read anonymously, as bundle-test.properties gives them to the other tests
                 "--management.endpoint.health.show-details=always", "--management.endpoint.health.show-components=always",
                 "--ai-worker.node-id=pooled-" + database,
                 "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(),
@@ -119,7 +119,8 @@ class PgBouncerTest {
     }
 
     private static WebhookClient client(ConfigurableApplicationContext node) {
-        return new WebhookClient(((WebServerApplicationContext) node).getWebServer().getPort());
+        return new WebhookClient(((WebServerApplicationContext) node).getWebServer().getPort(),
+                node.getEnvironment().getProperty("local.management.port", Integer.class));
     }
 
     private static JdbcTemplate direct(String database) {

@@ -53,6 +53,18 @@ public class CreditAlert {
         return alert.toString();
     }
 
+    /** The alert of all instances together reaching the global daily spend cap (posted once a UTC day). */
+    public String globalSpendCapJson(BigDecimal spentUsd, BigDecimal capUsd) {
+        ObjectNode alert = JSON.createObjectNode();
+        alert.put("event", "global_spend_cap");
+        alert.put("spent_today_usd", spentUsd);
+        alert.put("global_daily_spend_cap_usd", capUsd);
+        alert.put("message", "All instances together reached the global daily spend cap of " + capUsd.stripTrailingZeros().toPlainString()
+                + " USD: every job fails with class budget, without a call, until the UTC day ends");
+        alert.put("checked_at", Instant.now().toString());
+        return alert.toString();
+    }
+
     public String json(CreditAssessment assessment) {
         ObjectNode alert = JSON.createObjectNode();
         alert.put("event", "openrouter_credits");

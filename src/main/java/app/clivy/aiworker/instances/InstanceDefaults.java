@@ -22,11 +22,19 @@ import org.springframework.validation.annotation.Validated;
  * @param enabled          whether an instance without a setting of its own gets answers
  * @param fallbackModels   the models OpenRouter tries after the primary one, in order (empty = none)
  * @param dailySpendCapUsd the most an instance may spend per UTC day (null = no cap)
+ * @param globalDailySpendCapUsd the most all instances together may spend per UTC day (null or 0 = no cap)
  */
 @Validated
 @ConfigurationProperties("ai-worker.instances")
 public record InstanceDefaults(@Min(0) long cacheMs, boolean enabled,
                                @NotNull @Size(max = InstanceSettingsApi.MAX_FALLBACKS)
                                List<@Pattern(regexp = InstanceSettingsApi.MODEL_ID) String> fallbackModels,
-                               @DecimalMin("0") BigDecimal dailySpendCapUsd) {
+                               @DecimalMin("0") BigDecimal dailySpendCapUsd,
+                               // global daily spend cap (#21)
+                               @DecimalMin("0") BigDecimal globalDailySpendCapUsd) {
+
+    /** The global cap, or null when there is none (unset or 0). */
+    public BigDecimal globalCapOrNull() {
+        return globalDailySpendCapUsd == null || globalDailySpendCapUsd.signum() == 0 ? null : globalDailySpendCapUsd;
+    }
 }

@@ -17,13 +17,16 @@ import org.springframework.stereotype.Component;
 public class InstanceGate {
 
     private final InstanceSettings settings;
+    private final InstanceDefaults defaults;
 
-    public InstanceGate(InstanceSettings settings) {
+    public InstanceGate(InstanceSettings settings, InstanceDefaults defaults) {
         this.settings = settings;
+        this.defaults = defaults;
     }
 
     /**
-     * Sets variable {@code settings}, and {@code capUsd} when the instance has a daily cap; throws
+     * Sets variable {@code settings}, {@code capUsd} when the instance has a daily cap and
+     * {@code globalCapUsd} when all instances together have one; throws
      * {@link InstanceDisabledException} for a disabled instance.
      */
     public void check(Exchange exchange) {
@@ -35,6 +38,7 @@ public class InstanceGate {
             throw new InstanceDisabledException("instance " + instance + " is disabled in its settings; no call made");
         }
         exchange.setVariable("capUsd", s.dailySpendCapUsd());
+        exchange.setVariable("globalCapUsd", defaults.globalCapOrNull());
     }
 
     /** Whether {@code spent} is at or over {@code cap}. */
@@ -48,6 +52,13 @@ public class InstanceGate {
         throw new SpendCapReachedException("Daily spend cap reached (budget): instance " + job.get("instance")
                 + " spent " + usd(exchange.getVariable("spentUsd", BigDecimal.class)) + " USD today (UTC), its cap is "
                 + usd(exchange.getVariable("capUsd", BigDecimal.class)) + " USD; no call made until the day ends");
+    }
+
+    /** Ends the job when all instances together are over the global cap: failed, class budget, no call. */
+    public void refuseGlobal(Exchange exchange) {
+        throw new SpendCapReachedException("Global daily spend cap reached (budget): all instances together spent "
+                + usd(exchange.getVariable("globalSpentUsd", BigDecimal.class)) + " USD today (UTC), the global cap is "
+                + usd(exchange.getVariable("globalCapUsd", BigDecimal.class)) + " USD; no call made until the day ends");
     }
 
     static String usd(BigDecimal amount) {

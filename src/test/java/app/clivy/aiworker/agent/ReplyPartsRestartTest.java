@@ -42,7 +42,7 @@ class ReplyPartsRestartTest {
     private ConfigurableApplicationContext start(long partPauseMs, LogCapture logs) {
         SpringApplicationBuilder app = new SpringApplicationBuilder(AiWorkerApplication.class);
         app.listeners((ApplicationListener<ApplicationPreparedEvent>) prepared -> logs.reattach());
-        return app.run("--server.port=0", "--ai-worker.embedded-db.port=0", "--ai-worker.embedded-db.data-dir=" + dataDir,
+        return app.run("--server.port=0", "--management.server.port=0", "--ai-worker.embedded-db.port=0", "--ai-worker.embedded-db.data-dir=" + dataDir,
                 "--ai-worker.node-id=reply-parts-restart", "--ai-worker.conversation.quiet-ms=0",
                 "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(), "--ai-worker.openrouter.api-key=sk-or-v1-parts-test",
                 "--ai-worker.gateway.url=" + FakeGateway.baseUrl(), "--ai-worker.gateway.token=" + FakeGateway.TOKEN,

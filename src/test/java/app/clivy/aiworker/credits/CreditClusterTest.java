@@ -62,7 +62,7 @@ class CreditClusterTest {
 
     private void startNode(String nodeId) {
         nodes.put(nodeId, new SpringApplicationBuilder(AiWorkerApplication.class).run(
-                "--server.port=0", "--ai-worker.node-id=" + nodeId,
+                "--server.port=0", "--management.server.port=0", "--ai-worker.node-id=" + nodeId,
                 "--spring.datasource.url=jdbc:postgresql://localhost:" + database.getPort() + "/postgres",
                 "--spring.datasource.username=postgres", "--spring.datasource.password=",
                 "--ai-worker.worker.enabled=false", "--spring.jmx.enabled=false",

@@ -52,12 +52,12 @@ class OperatorConsoleSecurityTest extends WorkerTest {
         String xsrf;
 
         Browser login() throws Exception {
-            HttpResponse<String> form = http.send(get("/login").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> form = http.send(HttpRequest.newBuilder(console("/login")).GET().build(), HttpResponse.BodyHandlers.ofString());
             Matcher csrf = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"").matcher(form.body());
             assertThat(csrf.find()).as(form.body()).isTrue();
             String body = "username=operator&password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8)
                     + "&_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8);
-            HttpResponse<String> done = http.send(HttpRequest.newBuilder(uri("/login"))
+            HttpResponse<String> done = http.send(HttpRequest.newBuilder(console("/login"))
                     .header("Content-Type", "application/x-www-form-urlencoded")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(done.statusCode()).isEqualTo(302);
@@ -87,7 +87,12 @@ class OperatorConsoleSecurityTest extends WorkerTest {
     }
 
     private URI uri(String path) {
-        return URI.create("http://localhost:" + port + path);
+        return url(path);
+    }
+
+    /** On the management port, where Hawtio and Jolokia are: the console's login and its session. */
+    private URI console(String path) {
+        return URI.create("http://localhost:" + managementPort + path);
     }
 
     private HttpRequest.Builder get(String path) {

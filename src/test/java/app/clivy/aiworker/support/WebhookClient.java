@@ -12,25 +12,37 @@ public final class WebhookClient {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String management;
 
     public WebhookClient(int port) {
+        this(port, port);
+    }
+
+    /** Paths under {@code /actuator/} go to {@code managementPort} (management.server.port), the rest to {@code port}. */
+    public WebhookClient(int port, int managementPort) {
         this.base = "http://localhost:" + port;
+        this.management = "http://localhost:" + managementPort;
+    }
+
+    /** The URL of {@code path}: on the management port for the actuator's paths. */
+    public URI uri(String path) {
+        return URI.create((path.startsWith("/actuator") ? management : base) + path);
     }
 
     public HttpResponse<String> post(String path, String json) {
-        return send(HttpRequest.newBuilder(URI.create(base + path))
+        return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
     public HttpResponse<String> postBytes(String path, byte[] body) {
-        return send(HttpRequest.newBuilder(URI.create(base + path))
+        return send(HttpRequest.newBuilder(uri(path))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+        return send(HttpRequest.newBuilder(uri(path)).GET().build());
     }
 
     public HttpResponse<String> send(HttpRequest request) {

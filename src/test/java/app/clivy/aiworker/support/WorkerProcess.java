@@ -32,13 +32,15 @@ public final class WorkerProcess {
     private final Path dataDir;
     private final int dbPort;
     private final int httpPort;
+    private final int managementPort;
     private final Path log;
     private final Process process;
 
-    private WorkerProcess(Path dataDir, int dbPort, int httpPort, Path log, Process process) {
+    private WorkerProcess(Path dataDir, int dbPort, int httpPort, int managementPort, Path log, Process process) {
         this.dataDir = dataDir;
         this.dbPort = dbPort;
         this.httpPort = httpPort;
+        this.managementPort = managementPort;
         this.log = log;
         this.process = process;
     }
@@ -89,12 +91,14 @@ public final class WorkerProcess {
     private static WorkerProcess launch(Path dataDir, int dbPort, String name, List<String> javaArguments,
             Map<String, String> environment, Map<String, String> settings) {
         int httpPort = freePort();
+        int managementPort = freePort();
         Path log = dataDir.resolveSibling(dataDir.getFileName() + "-" + name + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaArguments);
         command.addAll(List.of(
                 "--server.address=127.0.0.1", "--server.port=" + httpPort,
+                "--management.server.address=127.0.0.1", "--management.server.port=" + managementPort,
                 "--ai-worker.embedded-db.data-dir=" + dataDir, "--ai-worker.embedded-db.port=" + dbPort,
                 "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(),
                 "--ai-worker.openrouter.api-key=sk-or-v1-process-test",
@@ -119,7 +123,7 @@ public final class WorkerProcess {
         }
         builder.environment().putAll(environment);
         try {
-            return new WorkerProcess(dataDir, dbPort, httpPort, log, builder.start());
+            return new WorkerProcess(dataDir, dbPort, httpPort, managementPort, log, builder.start());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -140,8 +144,13 @@ public final class WorkerProcess {
         return httpPort;
     }
 
+    /** management.server.port of the process: health, probes and Prometheus. */
+    public int managementPort() {
+        return managementPort;
+    }
+
     public WebhookClient client() {
-        return new WebhookClient(httpPort);
+        return new WebhookClient(httpPort, managementPort);
     }
 
     /** A connection per statement: nothing of the test keeps the database busy at shutdown. */

@@ -42,7 +42,7 @@ class GracefulShutdownTest {
         if (logs != null) {
             app.listeners((ApplicationListener<ApplicationPreparedEvent>) prepared -> logs.reattach());
         }
-        return app.run("--server.port=0", "--ai-worker.embedded-db.port=0", "--ai-worker.embedded-db.data-dir=" + dataDir,
+        return app.run("--server.port=0", "--management.server.port=0", "--ai-worker.embedded-db.port=0", "--ai-worker.embedded-db.data-dir=" + dataDir,
                         "--ai-worker.worker.enabled=" + worker, "--ai-worker.node-id=shutdown-test-node",
                         "--ai-worker.openrouter.base-url=" + FakeOpenRouter.baseUrl(),
                         "--ai-worker.openrouter.api-key=sk-or-v1-shutdown-test",
