@@ -67,16 +67,7 @@ public class KnowledgeEmbeddings {
 
     /** Sets the request's headers and returns its body for {@code texts}. */
     String request(Exchange exchange, List<String> texts) {
-        var message = exchange.getMessage();
-        message.removeHeaders("*");
-        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        message.setHeader("Authorization", "Bearer " + apiKey);
-        if (!referer.isBlank()) {
-            message.setHeader("HTTP-Referer", referer);
-        }
-        if (!title.isBlank()) {
-            message.setHeader("X-Title", title);
-        }
+        app.clivy.aiworker.openrouter.OpenRouterCall.setHeaders(exchange.getMessage(), apiKey, referer, title);
         ObjectNode body = JSON.createObjectNode();
         body.put("model", model);
         ArrayNode input = body.putArray("input");

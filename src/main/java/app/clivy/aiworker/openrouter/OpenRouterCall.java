@@ -46,7 +46,15 @@ public class OpenRouterCall {
             throw new PermanentProviderException("auth", 401,
                     "LLM call failed (401): OPENROUTER_API_KEY is not set", true);
         }
-        var message = exchange.getMessage();
+        setHeaders(exchange.getMessage(), apiKey, referer, title);
+        exchange.setVariable(STARTED, System.nanoTime());
+    }
+
+    /**
+     * The headers of every OpenRouter request (chat completions, embeddings): only these, so no
+     * exchange header leaks to OpenRouter; the key; the app's attribution when configured.
+     */
+    public static void setHeaders(org.apache.camel.Message message, String apiKey, String referer, String title) {
         message.removeHeaders("*");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Authorization", "Bearer " + apiKey);
@@ -56,7 +64,6 @@ public class OpenRouterCall {
         if (!title.isBlank()) {
             message.setHeader("X-Title", title);
         }
-        exchange.setVariable(STARTED, System.nanoTime());
     }
 
     /** @return {@code output_json}: reply, model, latency_ms, input_tokens, output_tokens, cost, ... */
