@@ -107,9 +107,9 @@ class ReplyPartsDeliveryTest extends DeliveryTest {
                 .containsEntry("delivery_attempts", 1);
         assertThat(paragraphsSent("rp-long")).containsExactlyElementsOf(java.util.stream.IntStream.rangeClosed(1, 30).boxed().toList());
         for (int p = 1; p <= 5; p++) {
-            assertThat(logs.lines()).contains("📤 Reply #" + id + " part " + p + " of 6 to " + CHAT + " sent (gateway id gw-long)");
+            assertThat(logs.lines()).contains("📤 Reply #" + id + " part " + p + " of 6 to customer " + customer(CHAT) + " sent (gateway id gw-long)");
         }
-        assertThat(logs.lines()).contains("📤 Reply #" + id + " to " + CHAT + " sent (gateway id gw-long), part 6 of 6");
+        assertThat(logs.lines()).contains("📤 Reply #" + id + " to customer " + customer(CHAT) + " sent (gateway id gw-long), part 6 of 6");
         // nothing more later (the sweep runs every 300 ms)
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> paragraphsSent("rp-long").size() == 30);
     }

@@ -88,8 +88,11 @@ class ReplyPartsRestartTest {
                         "sent".equals(db.queryForObject("SELECT delivery_status FROM messages WHERE id = ?", String.class, id)));
                 assertThat(db.queryForObject("SELECT count(*) FROM reply_parts WHERE message_id = ? AND sent_at IS NOT NULL",
                         Integer.class, id)).isEqualTo(6);
-                assertThat(logs.lines()).contains("📤 Reply #" + id + " part " + (sentBefore + 1) + " of 6 to 628555@s.whatsapp.net "
-                        + "sent (gateway id gw-restart)");
+                // the customer by the salted id, never the number
+                String customer = second.getBean(app.clivy.aiworker.openrouter.OpenRouterUser.class)
+                        .idOf("parts-restart", "628555@s.whatsapp.net");
+                assertThat(logs.lines()).contains("📤 Reply #" + id + " part " + (sentBefore + 1) + " of 6 to customer " + customer
+                        + " sent (gateway id gw-restart)");
             }
         }
         // the gateway took all 30 paragraphs once each, in order, across both starts
