@@ -7,6 +7,5 @@ import org.springframework.validation.annotation.Validated;
 /** {@code ai-worker.context.*}: what goes into the prompt; defaults in application.yaml. */
 @Validated
 @ConfigurationProperties("ai-worker.context")
-public record ContextSettings(@Min(0) int messages, @Min(0) int messagesAfterOverflow, @Min(0) int documents,
-                              @Min(1) int documentChars, @Min(1) int messageChars) {
+public record ContextSettings(@Min(0) int messages, @Min(0) int messagesAfterOverflow, @Min(1) int messageChars) {
 }
