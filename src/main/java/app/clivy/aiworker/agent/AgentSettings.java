@@ -22,6 +22,7 @@ import org.springframework.validation.annotation.Validated;
  * @param optInWords     words that turn the AI on again after an opt-out (besides the start words)
  * @param optOutMessage  the confirmation of an opt-out, sent once
  * @param optInMessage   the confirmation of a contact's return after an opt-out
+ * @param openingHours   opening hours: the weekly schedule, its time zone and what happens outside it
  */
 @Validated
 @ConfigurationProperties("ai-worker.agent")
@@ -35,11 +36,37 @@ public record AgentSettings(boolean whatsappFormat,
                             java.util.List<String> startWords,
                             java.util.List<String> optInWords,
                             @jakarta.validation.constraints.NotBlank String optOutMessage,
-                            @jakarta.validation.constraints.NotBlank String optInMessage) {
+                            @jakarta.validation.constraints.NotBlank String optInMessage,
+                            // opening hours (agent/OpeningHours)
+                            @jakarta.validation.Valid @jakarta.validation.constraints.NotNull OpeningHoursDefaults openingHours) {
 
     public AgentSettings {
         optOutWords = optOutWords == null ? java.util.List.of() : java.util.List.copyOf(optOutWords);
         startWords = startWords == null ? java.util.List.of() : java.util.List.copyOf(startWords);
         optInWords = optInWords == null ? java.util.List.of() : java.util.List.copyOf(optInWords);
+    }
+
+    /**
+     * {@code ai-worker.agent.opening-hours.*}: opening hours (docs/agent.md, "Opening hours"); an
+     * instance's own {@code agent} settings win.
+     *
+     * @param schedule          the weekly schedule, such as {@code mon-fri 08:00-17:00, sat 09:00-13:00}; a range
+     *                          may cross midnight ({@code fri 20:00-02:00}); empty = always open
+     * @param timeZone          the schedule's time zone, an IANA id such as Asia/Jakarta
+     * @param afterHours        what the AI does outside the schedule: answer (with the after-hours prompt added to the
+     *                          system prompt), message (the after-hours message once per chat per closed period, then
+     *                          silence) or silent (no answer)
+     * @param afterHoursPrompt  added to the system prompt outside the schedule in mode answer; {opens} is the next
+     *                          opening time
+     * @param afterHoursMessage the customer's one message per closed period in mode message; {opens} is the next
+     *                          opening time
+     * @param afterHoursHandover added to the hand-over message outside the schedule; {opens} is when humans are back
+     */
+    public record OpeningHoursDefaults(String schedule,
+                                       @jakarta.validation.constraints.NotBlank String timeZone,
+                                       @jakarta.validation.constraints.Pattern(regexp = "answer|message|silent") String afterHours,
+                                       @jakarta.validation.constraints.NotBlank String afterHoursPrompt,
+                                       @jakarta.validation.constraints.NotBlank String afterHoursMessage,
+                                       @jakarta.validation.constraints.NotBlank String afterHoursHandover) {
     }
 }

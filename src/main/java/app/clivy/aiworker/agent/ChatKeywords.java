@@ -24,7 +24,10 @@ import org.springframework.stereotype.Component;
 public class ChatKeywords {
 
     /** The fields of an instance's {@code agent} settings object (admin API). */
-    public static final List<String> FIELDS = List.of("opt_out_words", "start_words", "opt_out_message", "opt_in_message");
+    public static final List<String> FIELDS = java.util.stream.Stream.of(
+            List.of("opt_out_words", "start_words", "opt_out_message", "opt_in_message"),
+            OpeningHours.FIELDS) // opening hours (agent/OpeningHours)
+            .flatMap(List::stream).toList();
 
     private final ObjectMapper json = new ObjectMapper();
     private final AgentSettings defaults;
@@ -145,6 +148,9 @@ public class ChatKeywords {
                         throw WebhookRejectedException.badRequest("agent." + name + " must be a text of 1 to 1000 characters");
                     }
                 }
+                // opening hours (agent/OpeningHours)
+                case "opening_hours", "time_zone", "after_hours", "after_hours_prompt", "after_hours_message",
+                     "after_hours_handover" -> OpeningHours.check(name, value);
                 default -> throw WebhookRejectedException.badRequest("agent." + name + " is not a setting; the agent settings are "
                         + String.join(", ", FIELDS));
             }
