@@ -24,7 +24,9 @@ import org.springframework.stereotype.Component;
 public class ChatKeywords {
 
     /** The fields of an instance's {@code agent} settings object (admin API). */
-    public static final List<String> FIELDS = List.of("opt_out_words", "start_words", "opt_out_message", "opt_in_message");
+    public static final List<String> FIELDS = List.of("opt_out_words", "start_words", "opt_out_message", "opt_in_message",
+            // the instance's own hand-over message; read and typing signals on or off (#25, 25b)
+            "handover_message", "read_and_typing");
 
     private final ObjectMapper json = new ObjectMapper();
     private final AgentSettings defaults;
@@ -71,6 +73,19 @@ public class ChatKeywords {
     /** The confirmation of a contact's return (their start word after an opt-out). */
     public String optInMessage(String instance) {
         return text(instance, "opt_in_message", defaults.optInMessage());
+    }
+
+    // --- the instance's own hand-over message; read and typing signals on or off (#25, 25b) ---
+
+    /** What the customer is told at a hand-over: the instance's {@code handover_message}, else {@code ai-worker.agent.handover-message}. */
+    public String handoverMessage(String instance) {
+        return text(instance, "handover_message", defaults.handoverMessage());
+    }
+
+    /** Whether the customer's messages are marked read and "typing..." shown before the model works (agent/ChatSignals). */
+    public boolean readAndTyping(String instance) {
+        JsonNode own = own(instance).path("read_and_typing");
+        return own.isBoolean() ? own.asBoolean() : defaults.readAndTyping();
     }
 
     /** The {@code output_json} of a job answered by a keyword's confirmation (no call: no model, tokens or cost). */
@@ -140,9 +155,15 @@ public class ChatKeywords {
                         }
                     }
                 }
-                case "opt_out_message", "opt_in_message" -> {
+                case "opt_out_message", "opt_in_message", "handover_message" -> {
                     if (!value.isNull() && (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 1000)) {
                         throw WebhookRejectedException.badRequest("agent." + name + " must be a text of 1 to 1000 characters");
+                    }
+                }
+                // read and typing signals on or off (#25, 25b)
+                case "read_and_typing" -> {
+                    if (!value.isNull() && !value.isBoolean()) {
+                        throw WebhookRejectedException.badRequest("agent." + name + " must be true or false");
                     }
                 }
                 default -> throw WebhookRejectedException.badRequest("agent." + name + " is not a setting; the agent settings are "
