@@ -50,6 +50,9 @@ class InstanceHandoverMessageTest extends AgentTest {
         var bad = adminApi("PATCH", "/api/instances/" + instance, "{\"agent\":{\"handover_message\":\"\"}}");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("agent.handover_message must be a text of 1 to 1000 characters");
+        var notABoolean = adminApi("PATCH", "/api/instances/" + instance, "{\"agent\":{\"read_and_typing\":\"yes\"}}");
+        assertThat(notABoolean.statusCode()).isEqualTo(400);
+        assertThat(notABoolean.body()).contains("agent.read_and_typing must be true or false");
 
         when("ho-own", completion(HandoverTest.structured("handover", "", "customer_request", "wants a person (ho-own)"),
                 "openai/gpt-4o", 10, 5, 0.0001));
