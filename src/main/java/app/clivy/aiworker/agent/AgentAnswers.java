@@ -41,10 +41,13 @@ public class AgentAnswers {
     private final MeterRegistry meters;
     private final OpenRouterUser users;
     private final InstanceSettings instances;
+    private final ChatKeywords keywords;
     private final Set<String> plainModels = ConcurrentHashMap.newKeySet();
 
-    public AgentAnswers(AgentSettings settings, MeterRegistry meters, OpenRouterUser users, InstanceSettings instances) {
+    public AgentAnswers(AgentSettings settings, MeterRegistry meters, OpenRouterUser users, InstanceSettings instances,
+                        ChatKeywords keywords) {
         this.settings = settings;
+        this.keywords = keywords;
         this.meters = meters;
         this.users = users;
         this.instances = instances;
@@ -110,7 +113,7 @@ public class AgentAnswers {
             ObjectNode handover = out.putObject("handover");
             handover.put("reason", REASONS.contains(reason) ? reason : "other");
             handover.put("note", cut(answer.path("handover_note").asText(""), 500));
-            out.put("reply", settings.handoverMessage());
+            out.put("reply", handoverMessage(instance));
         } else {
             out.put("reply", answer.path("reply").asText(""));
         }
@@ -122,9 +125,9 @@ public class AgentAnswers {
         return settings.handoverAfterFailedJobs();
     }
 
-    /** What the customer is told at a hand-over. */
-    public String handoverMessage() {
-        return settings.handoverMessage();
+    /** What the customer is told at a hand-over: the instance's own {@code agent.handover_message}, else the default. */
+    public String handoverMessage(String instance) {
+        return keywords.handoverMessage(instance);
     }
 
     /** The hand-over reason of an {@code output_json}, or null when the model answered. */

@@ -23,6 +23,9 @@ import org.springframework.validation.annotation.Validated;
  * @param optOutMessage  the confirmation of an opt-out, sent once
  * @param optInMessage   the confirmation of a contact's return after an opt-out
  * @param openingHours   opening hours: the weekly schedule, its time zone and what happens outside it
+ * @param readAndTyping  the customer's messages marked read and "typing..." shown at the gateway before the
+ *                       model works (agent/ChatSignals); an instance's {@code agent.read_and_typing} wins
+ * @param signalTimeoutMs the longest wait for one read or typing call (it never holds the job up)
  */
 @Validated
 @ConfigurationProperties("ai-worker.agent")
@@ -38,7 +41,10 @@ public record AgentSettings(boolean whatsappFormat,
                             @jakarta.validation.constraints.NotBlank String optOutMessage,
                             @jakarta.validation.constraints.NotBlank String optInMessage,
                             // opening hours (agent/OpeningHours)
-                            @jakarta.validation.Valid @jakarta.validation.constraints.NotNull OpeningHoursDefaults openingHours) {
+                            @jakarta.validation.Valid @jakarta.validation.constraints.NotNull OpeningHoursDefaults openingHours,
+                            // read and typing signals before the model call (#25, 25b)
+                            boolean readAndTyping,
+                            @Min(100) @Max(60000) long signalTimeoutMs) {
 
     public AgentSettings {
         optOutWords = optOutWords == null ? java.util.List.of() : java.util.List.copyOf(optOutWords);

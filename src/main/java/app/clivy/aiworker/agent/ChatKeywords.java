@@ -26,7 +26,9 @@ public class ChatKeywords {
     /** The fields of an instance's {@code agent} settings object (admin API). */
     public static final List<String> FIELDS = java.util.stream.Stream.of(
             List.of("opt_out_words", "start_words", "opt_out_message", "opt_in_message"),
-            OpeningHours.FIELDS) // opening hours (agent/OpeningHours)
+            OpeningHours.FIELDS, // opening hours (agent/OpeningHours)
+            // the instance's own hand-over message; read and typing signals on or off (#25, 25b)
+            List.of("handover_message", "read_and_typing"))
             .flatMap(List::stream).toList();
 
     private final ObjectMapper json = new ObjectMapper();
@@ -74,6 +76,19 @@ public class ChatKeywords {
     /** The confirmation of a contact's return (their start word after an opt-out). */
     public String optInMessage(String instance) {
         return text(instance, "opt_in_message", defaults.optInMessage());
+    }
+
+    // --- the instance's own hand-over message; read and typing signals on or off (#25, 25b) ---
+
+    /** What the customer is told at a hand-over: the instance's {@code handover_message}, else {@code ai-worker.agent.handover-message}. */
+    public String handoverMessage(String instance) {
+        return text(instance, "handover_message", defaults.handoverMessage());
+    }
+
+    /** Whether the customer's messages are marked read and "typing..." shown before the model works (agent/ChatSignals). */
+    public boolean readAndTyping(String instance) {
+        JsonNode own = own(instance).path("read_and_typing");
+        return own.isBoolean() ? own.asBoolean() : defaults.readAndTyping();
     }
 
     /** The {@code output_json} of a job answered by a keyword's confirmation (no call: no model, tokens or cost). */
@@ -143,7 +158,7 @@ public class ChatKeywords {
                         }
                     }
                 }
-                case "opt_out_message", "opt_in_message" -> {
+                case "opt_out_message", "opt_in_message", "handover_message" -> {
                     if (!value.isNull() && (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 1000)) {
                         throw WebhookRejectedException.badRequest("agent." + name + " must be a text of 1 to 1000 characters");
                     }
@@ -151,6 +166,12 @@ public class ChatKeywords {
                 // opening hours (agent/OpeningHours)
                 case "opening_hours", "time_zone", "after_hours", "after_hours_prompt", "after_hours_message",
                      "after_hours_handover" -> OpeningHours.check(name, value);
+                // read and typing signals on or off (#25, 25b)
+                case "read_and_typing" -> {
+                    if (!value.isNull() && !value.isBoolean()) {
+                        throw WebhookRejectedException.badRequest("agent." + name + " must be true or false");
+                    }
+                }
                 default -> throw WebhookRejectedException.badRequest("agent." + name + " is not a setting; the agent settings are "
                         + String.join(", ", FIELDS));
             }

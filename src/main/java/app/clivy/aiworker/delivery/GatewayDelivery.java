@@ -159,7 +159,7 @@ public class GatewayDelivery {
     }
 
     /** Plain path segments only: no {@code .} / {@code ..} segment, no query or fragment, nothing unencoded. */
-    static boolean safePath(String path) {
+    public static boolean safePath(String path) {
         if (path == null || !SAFE_PATH.matcher(path).matches()) {
             return false;
         }

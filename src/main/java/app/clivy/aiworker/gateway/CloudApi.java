@@ -176,6 +176,22 @@ public class CloudApi implements WhatsAppGateway {
                 Json.write(body));
     }
 
+    /**
+     * One call: {@code POST /{phone_number_id}/messages} {@code {"messaging_product": "whatsapp", "status":
+     * "read", "message_id", "typing_indicator": {"type": "text"}}} with the newest message (Meta marks the
+     * earlier ones read with it); the indicator lasts until the reply or 25 s.
+     */
+    @Override
+    public List<SendRequest> signals(GatewayReply chat, List<String> messageIds) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("messaging_product", "whatsapp");
+        body.put("status", "read");
+        body.put("message_id", messageIds.get(messageIds.size() - 1));
+        body.put("typing_indicator", Map.of("type", "text"));
+        String phoneNumberId = chat.account() != null ? chat.account() : chat.instance();
+        return List.of(new SendRequest("/" + phoneNumberId + "/messages", chat.auth("Authorization", "Bearer "), Json.write(body)));
+    }
+
     @Override
     public String messageId(JsonNode answer) {
         return Json.first(answer, "messages.0.id");

@@ -104,6 +104,36 @@ public class EvolutionApi implements WhatsAppGateway {
                 reply.auth("apikey", ""), Json.write(body));
     }
 
+    /**
+     * Read: {@code POST /chat/markMessageAsRead/{instance}} {@code {"readMessages": [{"remoteJid", "fromMe",
+     * "id"}]}}; typing: {@code POST /chat/sendPresence/{instance}} {@code {"number", "presence": "composing",
+     * "delay"}} (the gateway answers after the delay, then sends "paused"; WhatsApp drops the indicator at
+     * the reply anyway).
+     */
+    @Override
+    public List<SendRequest> signals(GatewayReply chat, List<String> messageIds) {
+        String instance = URLEncoder.encode(chat.account() != null ? chat.account() : chat.instance(), StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        List<Map<String, Object>> keys = new ArrayList<>();
+        for (String id : messageIds) {
+            Map<String, Object> key = new LinkedHashMap<>();
+            key.put("remoteJid", chat.chat());
+            key.put("fromMe", false);
+            key.put("id", id);
+            keys.add(key);
+        }
+        Map<String, Object> presence = new LinkedHashMap<>();
+        presence.put("number", chat.replyTo() != null ? chat.replyTo() : chat.number());
+        presence.put("presence", "composing");
+        presence.put("delay", TYPING_MS);
+        return List.of(new SendRequest("/chat/markMessageAsRead/" + instance, chat.auth("apikey", ""),
+                        Json.write(Map.of("readMessages", keys))),
+                new SendRequest("/chat/sendPresence/" + instance, chat.auth("apikey", ""), Json.write(presence)));
+    }
+
+    /** How long Evolution API shows "typing..." (WhatsApp's own limit is about 25 s; the reply ends it sooner). */
+    public static final int TYPING_MS = 20000;
+
     @Override
     public String messageId(JsonNode answer) {
         return Json.first(answer, "key.id", "data.key.id", "id");

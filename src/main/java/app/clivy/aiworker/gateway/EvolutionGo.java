@@ -54,6 +54,24 @@ public class EvolutionGo implements WhatsAppGateway {
         return new SendRequest("/send/text", reply.auth("apikey", ""), Json.write(body));
     }
 
+    /**
+     * Read: {@code POST /message/markread} {@code {"id": [...], "number"}}; typing: {@code POST
+     * /message/presence} {@code {"number", "state": "composing", "isAudio": false}}.
+     */
+    @Override
+    public List<SendRequest> signals(GatewayReply chat, List<String> messageIds) {
+        String number = WhatsmeowMessage.address(chat.chat());
+        Map<String, Object> read = new LinkedHashMap<>();
+        read.put("id", messageIds);
+        read.put("number", number);
+        Map<String, Object> typing = new LinkedHashMap<>();
+        typing.put("number", number);
+        typing.put("state", "composing");
+        typing.put("isAudio", false);
+        return List.of(new SendRequest("/message/markread", chat.auth("apikey", ""), Json.write(read)),
+                new SendRequest("/message/presence", chat.auth("apikey", ""), Json.write(typing)));
+    }
+
     @Override
     public String messageId(JsonNode answer) {
         return Json.first(answer, "data.Info.ID", "data.ID", "data.Id", "data.id", "data.key.id", "id");

@@ -121,6 +121,28 @@ public class Waha implements WhatsAppGateway {
         return new SendRequest("/api/sendText", reply.auth("X-Api-Key", ""), Json.write(body));
     }
 
+    /**
+     * Read: {@code POST /api/sendSeen} {@code {"session", "chatId", "messageIds", "messageId", "participant"}}
+     * ({@code messageIds} for current WAHA, {@code messageId}, the newest, for versions before it);
+     * typing: {@code POST /api/startTyping} {@code {"session", "chatId"}} (the reply ends it).
+     */
+    @Override
+    public List<SendRequest> signals(GatewayReply chat, List<String> messageIds) {
+        String session = chat.account() != null ? chat.account() : chat.instance();
+        String chatId = chat.replyTo() != null ? chat.replyTo() : chat.number() + "@c.us";
+        Map<String, Object> seen = new LinkedHashMap<>();
+        seen.put("session", session);
+        seen.put("chatId", chatId);
+        seen.put("messageIds", messageIds);
+        seen.put("messageId", messageIds.get(messageIds.size() - 1));
+        seen.put("participant", null);
+        Map<String, Object> typing = new LinkedHashMap<>();
+        typing.put("session", session);
+        typing.put("chatId", chatId);
+        return List.of(new SendRequest("/api/sendSeen", chat.auth("X-Api-Key", ""), Json.write(seen)),
+                new SendRequest("/api/startTyping", chat.auth("X-Api-Key", ""), Json.write(typing)));
+    }
+
     @Override
     public String messageId(JsonNode answer) {
         // WEBJS answers {"id": {"_serialized": ...}}, NOWEB / GOWS {"id": "..."} or {"key": {"id": ...}}

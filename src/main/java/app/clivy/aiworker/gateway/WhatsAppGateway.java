@@ -32,4 +32,15 @@ public interface WhatsAppGateway {
 
     /** The gateway's id of the message it sent, from its answer (null when it gives none). */
     String messageId(JsonNode answer);
+
+    /**
+     * The gateway's "read" and "typing..." calls for the customer's messages a job answers (docs/agent.md,
+     * agent/ChatSignals): the read call first, then the typing call; none where the gateway has no such call.
+     *
+     * @param chat       the chat as a reply to it would be addressed (its {@code text} is unused)
+     * @param messageIds the gateway's ids of the customer's messages, oldest first (at least one)
+     */
+    default List<SendRequest> signals(GatewayReply chat, List<String> messageIds) {
+        return List.of();
+    }
 }

@@ -103,6 +103,25 @@ public class Wuzapi implements WhatsAppGateway {
                 Json.write(body));
     }
 
+    /**
+     * Read: {@code POST /chat/markread} {@code {"Id": [...], "Chat"}}; typing: {@code POST /chat/presence}
+     * {@code {"Phone", "State": "composing", "Media": ""}}; under the same prefix as the send path
+     * ({@code ai-worker.gateway.path} ending in {@code /chat/send/text}), with the same token header.
+     */
+    @Override
+    public List<SendRequest> signals(GatewayReply chat, List<String> messageIds) {
+        String prefix = path.endsWith("/chat/send/text") ? path.substring(0, path.length() - "/chat/send/text".length()) : "";
+        Map<String, Object> read = new LinkedHashMap<>();
+        read.put("Id", messageIds);
+        read.put("Chat", chat.chat());
+        Map<String, Object> typing = new LinkedHashMap<>();
+        typing.put("Phone", WhatsmeowMessage.address(chat.chat()));
+        typing.put("State", "composing");
+        typing.put("Media", "");
+        return List.of(new SendRequest(prefix + "/chat/markread", chat.auth(tokenHeader, ""), Json.write(read)),
+                new SendRequest(prefix + "/chat/presence", chat.auth(tokenHeader, ""), Json.write(typing)));
+    }
+
     @Override
     public String messageId(JsonNode answer) {
         return Json.first(answer, "data.Id", "data.id", "data.ID", "data.MessageID", "data.messageId",
