@@ -73,7 +73,7 @@ public class BenchDriver {
     static final boolean STEADY = !"no".equals(System.getenv("BENCH_STEADY"));
     /** BENCH_PHASES=intake,e2e,...: run only these (a quicker loop while tuning; the table then shows only their rows) */
     static final java.util.Set<String> PHASES = java.util.Set.of(System.getenv().getOrDefault("BENCH_PHASES",
-            "intake,baselines,peer,pickup,e2e,drain,slow,packed").split(","));
+            "intake,baselines,peer,pickup,e2e,drain,slow,packed,split,handover,retrieval").split(","));
 
     static final String JAR = System.getenv("BENCH_JAR");
     /** the jar extracted by bench/run (java -Djarmode=tools ... extract): plain classpath, no nested jars */
@@ -124,6 +124,8 @@ public class BenchDriver {
     static String dbUser = System.getenv().getOrDefault("DB_USER", "postgres");
     static String dbPassword = System.getenv().getOrDefault("DB_PASSWORD", "");
     static Process worker;
+    /** the embedded database's folder of the worker started last (its postmaster's CPU is read from it) */
+    static String dataDir = "pgdata";
     static final AtomicInteger messageSeq = new AtomicInteger();
     static final long runId = System.currentTimeMillis();
 
@@ -198,7 +200,8 @@ public class BenchDriver {
             stopWorker();
             }
 
-            // --- run 2: the worker on, same database ---
+            // --- run 2: the worker on, same database (skipped when none of its phases is asked for) ---
+            if (PHASES.contains("pickup") || PHASES.contains("e2e") || PHASES.contains("drain") || PHASES.contains("slow")) {
             log("starting the worker (" + (CONCURRENCY > 0 ? "AI_WORKER_CONCURRENCY=" + CONCURRENCY : "default concurrency")
                     + "), existing database");
             double ready = startWorker(fakePort, true, CONCURRENCY, "worker-full.log", Launch.recommended());
@@ -233,6 +236,12 @@ public class BenchDriver {
             }
             r.put("rss_peak_mb", peakRssMb(worker.pid()));
             stopWorker();
+            }
+
+            // --- run 4 (round 5): the new stages, each with its own CPU per job ---
+            if (PHASES.contains("split") || PHASES.contains("handover") || PHASES.contains("retrieval")) {
+                stagePhases(r, fakePort);
+            }
 
             // --- run 3: the packed jar as plain `java -jar` (nested jars, no archive), its options given the
             // documented way for a plain jar, JAVA_TOOL_OPTIONS; 64 slots: the 1 s in-flight figure, a drain, its RSS ---
@@ -254,7 +263,7 @@ public class BenchDriver {
             System.exit(1);
         }
         fake.stop(0);
-        if (PHASES.size() < 8) {
+        if (PHASES.size() < 11) {
             System.out.println("BENCH_JSON " + json(r)); // a partial run: its figures only, no table
             System.exit(0);
         }
@@ -890,6 +899,31 @@ public class BenchDriver {
 
     static final long CLK = clockTicks();
 
+    /** BENCH_IDLE_SECONDS (5): the worker's CPU while it has no job (timers, indexing, GC, JIT), read before a steady phase */
+    static final int IDLE_SECONDS = env("BENCH_IDLE_SECONDS", 5);
+
+    /**
+     * The worker's CPU per second of wall time while idle, as {@code key_idle_cpu_ms_per_s}; the steady
+     * state's worker CPU per job without it as {@code key_cpu_worker_net_ms} (put later by
+     * {@link #putNet}): on a shared machine the rate falls and this fixed cost, spread over fewer
+     * jobs, would read as CPU per job.
+     */
+    static void measureIdle(Map<String, Object> r, String key) throws Exception {
+        long c0 = workerCpuTicks();
+        long t0 = System.nanoTime();
+        Thread.sleep(IDLE_SECONDS * 1000L);
+        r.put(key + "_idle_cpu_ms_per_s", (workerCpuTicks() - c0) * (1000.0 / CLK) / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    static void putNet(Map<String, Object> r, String key) {
+        if (r.containsKey(key + "_idle_cpu_ms_per_s")) {
+            double idle = d(r, key + "_idle_cpu_ms_per_s");
+            for (String span : List.of("", "_first_minute")) {
+                r.put(key + span + "_cpu_worker_net_ms", d(r, key + span + "_cpu_worker_ms") - idle / Math.max(1e-9, d(r, key + span + "_rate")));
+            }
+        }
+    }
+
     /** The rate, the posting rate and the CPU per unit between two marks, as {@code key_rate}, {@code key_post_rate}, {@code key_cpu_*_ms}. */
     static void putSpan(Map<String, Object> r, String key, Mark a, Mark b) {
         double s = (b.nanos() - a.nanos()) / 1e9;
@@ -931,6 +965,7 @@ public class BenchDriver {
         java.util.concurrent.atomic.AtomicBoolean measuring = new java.util.concurrent.atomic.AtomicBoolean();
         long[] lat = new long[4_000_000];
         AtomicInteger latN = new AtomicInteger();
+        measureIdle(r, key);
         log(key + ": " + INTAKE_CLIENTS + " clients posting, the worker on, 0 ms fake, windows of " + STEADY_WINDOW_S + " s");
         ExecutorService pool = Executors.newFixedThreadPool(INTAKE_CLIENTS);
         for (int c = 0; c < INTAKE_CLIENTS; c++) {
@@ -979,6 +1014,7 @@ public class BenchDriver {
             r.put(key + "_post_p99_ms", pct(sorted, 99));
         }
         r.put(key + "_posted", posted.get());
+        putNet(r, key);
         waitDone((int) (done0 + posted.get()), 300); // nothing lost: every webhook answered 202 ends done
     }
 
@@ -994,6 +1030,7 @@ public class BenchDriver {
         AtomicLong stored = new AtomicLong();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicReference<Exception> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        measureIdle(r, key);
         log(key + ": a stored backlog of " + DRAIN_STEADY_BACKLOG + " jobs kept topped up, 0 ms fake, windows of " + STEADY_WINDOW_S + " s");
         Thread feeder = new Thread(() -> {
             int batch = 0;
@@ -1025,7 +1062,215 @@ public class BenchDriver {
             stopProfile(key);
         }
         r.put(key + "_stored", stored.get());
+        putNet(r, key);
         waitDone((int) (done0 + stored.get()), 300);
+    }
+
+    // ------------------------------------------------------------------ the new stages (round 5)
+
+    static final int STAGE_JOBS = env("BENCH_STAGE_JOBS", 1000);
+    static final int RETRIEVAL_DOCUMENTS = env("BENCH_RETRIEVAL_DOCUMENTS", 1000);
+    static final String ADMIN_PASSWORD = "bench-admin-" + runId;
+
+    /**
+     * The worker once more, with delivery on (the fake gateway, wuzapi's dialect, no pause between
+     * parts), word search only and the admin API open to the bench: each stage drains STAGE_JOBS
+     * stored jobs from the commit to the last reply recorded sent, with its CPU per job, beside the
+     * same jobs answered plainly in the same start (stage_plain).
+     */
+    static void stagePhases(Map<String, Object> r, int fakePort) throws Exception {
+        log("restarting for the stage phases: delivery to the fake gateway, word search only");
+        extraEnv.put("WHATSAPP_GATEWAY_URL", "http://127.0.0.1:" + fakePort);
+        extraEnv.put("WHATSAPP_GATEWAY_TYPE", "wuzapi");
+        extraEnv.put("AI_WORKER_AGENT_PART_PAUSE_MS", "0");
+        extraEnv.put("AI_WORKER_AGENT_PARTPAUSEMS", "0");
+        extraEnv.put("AI_WORKER_KNOWLEDGE_EMBEDDING_MODEL", "");
+        extraEnv.put("AI_WORKER_KNOWLEDGE_EMBEDDINGMODEL", "");
+        extraEnv.put("AI_WORKER_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        // a database of its own: the earlier runs' replies were stored with delivery off and would all go out now
+        Launch recommended = Launch.recommended();
+        r.put("ready_stages_s", startWorker(fakePort, true, CONCURRENCY, "worker-stages.log",
+                new Launch(recommended.jar(), recommended.jvmOptions(), "pgdata-stages")));
+        try {
+            // a warm-up, unmeasured, then the same job answered plainly (a structured reply, one part)
+            stageDrain(r, null, "reply", "Halo, jam buka toko hari ini sampai jam berapa?", false);
+            analyze("messages", "ai_jobs", "reply_parts", "chat_handoffs");
+            stageDrain(r, "stage_plain", "reply", "Halo, jam buka toko hari ini sampai jam berapa?", false);
+            if (PHASES.contains("split")) {
+                stageDrain(r, "stage_split", "long", "Tolong jelaskan semua syarat pengiriman dan pengembalian barang.", false);
+            }
+            if (PHASES.contains("handover")) {
+                stageDrain(r, "stage_handover", "handover", "Saya mau bicara dengan orang, bukan robot.", true);
+            }
+            if (PHASES.contains("retrieval")) {
+                postDocuments(r);
+                stageDrain(r, "stage_retrieval", "reply", null, false);
+            }
+        } finally {
+            fakeAnswer = "text";
+            stopWorker();
+            extraEnv.clear();
+        }
+    }
+
+    /**
+     * STAGE_JOBS jobs stored at once (the question {@code text}, or for retrieval one naming a
+     * document's product), the fake answering {@code answer}; every reply must end sent. A
+     * hand-over takes its chat from the AI, so those jobs each get a chat of their own.
+     */
+    static void stageDrain(Map<String, Object> r, String key, String answer, String text, boolean ownChats) throws Exception {
+        fakeAnswer = answer;
+        long sent0 = countSent();
+        long gw0 = gatewayCalls.get();
+        int n = key == null ? Math.max(100, STAGE_JOBS / 4) : STAGE_JOBS;
+        log((key == null ? "stage warm-up" : key) + ": " + n + " stored jobs, the fake answering '" + answer + "', delivery on");
+        if (key != null) {
+            startProfile(key);
+        }
+        long[] shares0 = cpuNow();
+        String tag = (key == null ? "stagewarm" : key) + "-" + runId;
+        String question = text != null ? "'" + text.replace("'", "''") + " [' || g || ']'"
+                : "'Berapa harga dan garansi produk ' || bench_word(g % " + RETRIEVAL_DOCUMENTS + ") || ' ini? [' || g || ']'";
+        String chat = ownChats ? "'62899' || lpad((g + %1$d)::text, 8, '0') || '@s.whatsapp.net'".formatted(stageChats)
+                : "'62811' || lpad((g % 200)::text, 8, '0') || '@s.whatsapp.net'";
+        stageChats += n;
+        long t0;
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            s.execute("""
+                    WITH m AS (
+                        INSERT INTO messages (instance, chat, direction, gateway_message_id, sender, push_name, body)
+                        SELECT '%1$s', %2$s, 'in', '%3$s-' || g, %2$s, 'Bench', %4$s
+                          FROM generate_series(1, %5$d) g
+                        RETURNING id, instance, chat, sender, push_name, body)
+                    INSERT INTO ai_jobs (message_id, instance, chat, input_json)
+                    SELECT id, instance, chat, jsonb_build_object('instance', instance, 'chat', chat, 'sender', sender,
+                                                                  'push_name', push_name, 'text', body)
+                      FROM m""".formatted(INSTANCE, chat, tag, question, n));
+            t0 = System.nanoTime();
+            c.commit();
+        }
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(300);
+        while (countSent() < sent0 + n) {
+            doneAndFailed(); // fails at once on a failed job
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(tag + ": replies not sent in 300 s");
+            }
+            Thread.sleep(20);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        if (key == null) {
+            return;
+        }
+        stopProfile(key);
+        r.put(key + "_jobs_s", n / seconds);
+        r.put(key + "_gateway_posts_per_job", (gatewayCalls.get() - gw0) / (double) n);
+        cpuShares(r, key, shares0, n);
+    }
+
+    static int stageChats = 0;
+
+    /** ANALYZE of the named tables (a new database's plans are made for empty tables: DESIGN.md's traps) */
+    static void analyze(String... tables) throws Exception {
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            for (String t : tables) {
+                s.execute("ANALYZE " + t);
+            }
+        }
+    }
+
+    /** Replies recorded sent to the gateway (every part of a split one). */
+    static long countSent() throws Exception {
+        try (Connection c = db(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                "SELECT count(*) FROM messages WHERE direction = 'out' AND delivery_status = 'sent'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    /**
+     * RETRIEVAL_DOCUMENTS documents posted through the knowledge API (each about a product of its
+     * own, named by a made-up word: the retrieval phase's questions name one), then waited for
+     * until all are indexed into passages.
+     */
+    static void postDocuments(Map<String, Object> r) throws Exception {
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            // the product word of document k: letters from k's digits, so no stemmer or stop list takes it
+            s.execute("""
+                    CREATE OR REPLACE FUNCTION bench_word(k int) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+                      SELECT 'zq' || translate(lpad(k::text, 4, '0'), '0123456789', 'bcdfghjklm') || 'x' $$""");
+        }
+        log("retrieval: " + RETRIEVAL_DOCUMENTS + " documents posted through POST /api/documents");
+        String auth = "Basic " + java.util.Base64.getEncoder().encodeToString(("admin:" + ADMIN_PASSWORD).getBytes(StandardCharsets.UTF_8));
+        long t0 = System.nanoTime();
+        for (int k = 0; k < RETRIEVAL_DOCUMENTS; k++) {
+            String word = "zq" + translateDigits(String.format("%04d", k)) + "x";
+            String content = ("Produk " + word + " adalah pilihan populer di toko kami. Harga produk " + word + " adalah Rp " + (10000 + k * 500)
+                    + ".\\n\\nGaransi " + word + " berlaku 12 bulan sejak tanggal pembelian. Klaim garansi dengan nota pembelian di toko mana pun."
+                    + "\\n\\nPengiriman " + word + " ke seluruh Indonesia dalam 2 sampai 5 hari kerja. Pengembalian barang dalam 7 hari bila kemasan masih utuh."
+                    + "\\n\\nCara merawat " + word + ": simpan di tempat kering, jauh dari sinar matahari langsung, bersihkan dengan kain lembut.");
+            String body = "{\"instance\":\"" + INSTANCE + "\",\"title\":\"Produk " + word + "\",\"content\":\"" + content + "\"}";
+            HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/api/documents"))
+                    .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("Authorization", auth)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() / 100 != 2) {
+                throw new IllegalStateException("POST /api/documents answered " + res.statusCode() + ": " + res.body());
+            }
+        }
+        r.put("retrieval_post_s", (System.nanoTime() - t0) / 1e9);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(600);
+        try (Connection c = db(); Statement s = c.createStatement()) {
+            while (true) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FILTER (WHERE index_status = 'pending'), "
+                        + "(SELECT count(*) FROM knowledge_passages) FROM documents")) {
+                    rs.next();
+                    if (rs.getLong(1) == 0) {
+                        r.put("retrieval_passages", rs.getLong(2));
+                        break;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("retrieval: documents not indexed in 600 s");
+                }
+                Thread.sleep(200);
+            }
+        }
+        r.put("retrieval_indexed_s", (System.nanoTime() - t0) / 1e9);
+        analyze("documents", "knowledge_passages");
+        Thread.sleep(2000); // the workers' passage cache refreshes (knowledge.cache-refresh-ms)
+        log(String.format(Locale.ROOT, "retrieval: %s passages indexed after %.1f s", r.get("retrieval_passages"), d(r, "retrieval_indexed_s")));
+    }
+
+    static String translateDigits(String digits) {
+        StringBuilder b = new StringBuilder();
+        for (char ch : digits.toCharArray()) {
+            b.append("bcdfghjklm".charAt(ch - '0'));
+        }
+        return b.toString();
+    }
+
+    /** extra environment of the next startWorker (the stage phases') */
+    static final Map<String, String> extraEnv = new LinkedHashMap<>();
+    /** what the fake answers: text (plain, as before round 5), reply (a structured reply), long (a structured reply of several parts), handover */
+    static volatile String fakeAnswer = "text";
+    static final AtomicLong gatewayCalls = new AtomicLong();
+
+    static final String LONG_REPLY = String.join("\\n\\n", java.util.Collections.nCopies(14,
+            "Pengiriman ke seluruh Indonesia memakai kurir reguler atau ekspres; ongkos kirim dihitung dari berat dan tujuan. "
+                    + "Barang dikemas rapi dengan bubble wrap dan kardus tebal. Nomor resi dikirim lewat WhatsApp setelah paket diserahkan ke kurir. "
+                    + "Pengembalian barang diterima dalam 7 hari bila kemasan masih utuh dan nota disertakan."));
+
+    /** the fake's chat-completions content for the current answer mode, a JSON string's inside */
+    static String fakeContent() {
+        return switch (fakeAnswer) {
+            case "reply" -> "{\\\"action\\\":\\\"reply\\\",\\\"reply\\\":\\\"Toko buka setiap hari jam 9 pagi sampai jam 9 malam.\\\","
+                    + "\\\"handover_reason\\\":\\\"none\\\",\\\"handover_note\\\":\\\"\\\"}";
+            case "long" -> "{\\\"action\\\":\\\"reply\\\",\\\"reply\\\":\\\"" + LONG_REPLY.replace("\\n", "\\\\n") + "\\\","
+                    + "\\\"handover_reason\\\":\\\"none\\\",\\\"handover_note\\\":\\\"\\\"}";
+            case "handover" -> "{\\\"action\\\":\\\"handover\\\",\\\"reply\\\":\\\"\\\",\\\"handover_reason\\\":\\\"customer_request\\\","
+                    + "\\\"handover_note\\\":\\\"The customer asks for a person.\\\"}";
+            default -> "Toko buka setiap hari jam 9 pagi sampai jam 9 malam.";
+        };
     }
 
     // ------------------------------------------------------------------ report
@@ -1056,7 +1301,8 @@ public class BenchDriver {
                         pctOf(posts / insertTps) + " of pgbench insert " + f(insertTps) + " tps", span.isEmpty() ? ">= 25%, p99 < 20 ms" : ">= 25%",
                         verdict(posts / insertTps >= 0.25 && (!span.isEmpty() || d(r, "e2e_post_p99_ms") < 20))));
                 rows.add(row("  CPU per job: worker / database / client + fake", cpuRow(r, "e2e" + span),
-                        cpuBound(r, "e2e" + span) + " jobs/s at most on " + Runtime.getRuntime().availableProcessors() + " cores",
+                        cpuBound(r, "e2e" + span) + " jobs/s at most on " + Runtime.getRuntime().availableProcessors() + " cores; worker without its idle "
+                                + f3(r, "e2e_idle_cpu_ms_per_s") + " ms/s: " + f3(r, "e2e" + span + "_cpu_worker_net_ms") + " ms",
                         "worker <= 1.0 ms", verdict(d(r, "e2e" + span + "_cpu_worker_ms") <= 1.0)));
             }
         } else {
@@ -1082,7 +1328,8 @@ public class BenchDriver {
                         ">= 1.0x", Double.isNaN(theirs) ? "-" : verdict(ours / theirs >= 1.0)));
                 rows.add(row("  CPU per job: worker / database / driver + fake", cpuRow(r, "drain" + span),
                         "the peer's node: " + f3(r, span.isEmpty() ? "peer_cpu_ms_per_job" : "peer_first_minute_cpu_ms_per_job")
-                                + " ms; " + cpuBound(r, "drain" + span) + " jobs/s at most", "", ""));
+                                + " ms; " + cpuBound(r, "drain" + span) + " jobs/s at most; worker without its idle "
+                                + f3(r, "drain_idle_cpu_ms_per_s") + " ms/s: " + f3(r, "drain" + span + "_cpu_worker_net_ms") + " ms", "", ""));
             }
         } else {
             rows.add(row("worker alone (" + DRAIN_JOBS + " stored jobs drained, 0 ms fake)", f(d(r, "drain_jobs_s")) + " jobs/s",
@@ -1114,6 +1361,20 @@ public class BenchDriver {
             rows.add(row("  CPU per job, worker alone: worker / database / fake", cpuRow(r, "drain"),
                     cpuBound(r, "drain") + " jobs/s at most; the peer: " + f3(r, "peer_cpu_ms_per_job") + " / "
                             + f3(r, "peer_cpu_db_ms") + " ms (its run, warm-up included)", "", ""));
+        }
+        for (String stage : List.of("plain", "split", "handover", "retrieval")) {
+            String key = "stage_" + stage;
+            if (r.containsKey(key + "_jobs_s")) {
+                String what = switch (stage) {
+                    case "plain" -> "stage run, plain (a structured reply, one part, delivered)";
+                    case "split" -> "  reply splitting (a long answer, " + f2(d(r, key + "_gateway_posts_per_job")) + " parts each)";
+                    case "handover" -> "  hand-over (the model's structured hand-over, the chat to humans)";
+                    default -> "  retrieval (" + RETRIEVAL_DOCUMENTS + " documents, " + r.get("retrieval_passages") + " passages, word search)";
+                };
+                rows.add(row(what + ", " + STAGE_JOBS + " stored jobs", f(d(r, key + "_jobs_s")) + " jobs/s",
+                        "CPU per job worker / database / driver: " + cpuRow(r, key)
+                                + (stage.equals("plain") ? "" : "; plain: " + f3(r, "stage_plain_cpu_worker_ms") + " ms"), "", ""));
+            }
         }
         rows.add(row("CPU per job (worker JVM, end to end, intake included)", f2(d(r, "cpu_ms_per_job")) + " ms",
                 STEADY ? "steady state; first minute " + f3(r, "e2e_first_minute_cpu_worker_ms") + " ms" : "", "<= 1.0 ms",
@@ -1276,10 +1537,12 @@ public class BenchDriver {
         // the reference card's mode: each message answered at once (no chat-level quiet period)
         e.put("AI_WORKER_CONVERSATION_QUIET_MS", System.getenv().getOrDefault("BENCH_QUIET_MS", "0"));
         e.put("AI_WORKER_CREDITS_ALERT_URL", "");
+        e.putAll(extraEnv);
         if (DB_HOST.isEmpty()) {
             e.put("AI_WORKER_DATA_DIR", TMP.resolve(launch.dataDir()).toString());
             e.put("AI_WORKER_EMBEDDED_DB_PORT", String.valueOf(dbPort));
         }
+        dataDir = launch.dataDir();
         long t0 = System.nanoTime();
         worker = pb.start();
         long deadline = t0 + TimeUnit.SECONDS.toNanos(120);
@@ -1377,7 +1640,7 @@ public class BenchDriver {
      * live children's (the backends); 0 on a DB_HOST server, whose processes are not ours to read.
      */
     static long databaseTicks() throws IOException {
-        Path pidFile = TMP.resolve("pgdata").resolve("postmaster.pid");
+        Path pidFile = TMP.resolve(dataDir).resolve("postmaster.pid");
         if (!DB_HOST.isEmpty() || !Files.exists(pidFile)) {
             return 0;
         }
@@ -1564,7 +1827,7 @@ public class BenchDriver {
             long now = System.currentTimeMillis() / 1000;
             String body = ("{\"id\":\"gen-bench-%d\",\"provider\":\"Bench\",\"model\":\"openai/gpt-4o\",\"object\":\"chat.completion\","
                     + "\"created\":%d,\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\","
-                    + "\"content\":\"Toko buka setiap hari jam 9 pagi sampai jam 9 malam.\"}}],"
+                    + "\"content\":\"" + fakeContent() + "\"}}],"
                     + "\"usage\":{\"prompt_tokens\":120,\"completion_tokens\":14,\"total_tokens\":134,\"cost\":0.0004}}")
                     .formatted(ids.incrementAndGet(), now);
             fakeInFlight.decrementAndGet();
@@ -1573,6 +1836,14 @@ public class BenchDriver {
                 fakeInFlight.decrementAndGet();
                 throw e;
             }
+        });
+        // the gateway of the stage phases (wuzapi's send API): every part posted, answered with its id
+        server.createContext("/chat/send/text", ex -> {
+            try (InputStream in = ex.getRequestBody()) {
+                in.readAllBytes();
+            }
+            answer(ex, 200, "{\"code\":200,\"data\":{\"Details\":\"Sent\",\"Id\":\"BENCH" + gatewayCalls.incrementAndGet()
+                    + "\",\"Timestamp\":" + System.currentTimeMillis() / 1000 + "},\"success\":true}");
         });
         server.createContext("/api/v1/credits", ex -> answer(ex, 200, "{\"data\":{\"total_credits\":100,\"total_usage\":1}}"));
         server.createContext("/", ex -> answer(ex, 404, "{\"error\":{\"code\":404,\"message\":\"not in the bench fake\"}}"));
