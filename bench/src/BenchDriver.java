@@ -68,6 +68,8 @@ public class BenchDriver {
     static final int PGBENCH_CLIENTS = env("BENCH_PGBENCH_CLIENTS", 4);
     static final int CLAIM_POOL = env("BENCH_CLAIM_POOL", 150000);
     static final int CHATS = env("BENCH_CHATS", 200);
+    /** how long a start may take to get ready (a machine shared with builds makes it minutes) */
+    static final int READY_TIMEOUT_S = env("BENCH_READY_TIMEOUT_SECONDS", 300);
     static final int MAX_SECONDS = env("BENCH_MAX_SECONDS", 1800);
     /** BENCH_STEADY=no: the end-to-end and worker-alone phases as in round 4 (one burst each, no warm-up rule) */
     static final boolean STEADY = !"no".equals(System.getenv("BENCH_STEADY"));
@@ -1545,7 +1547,7 @@ public class BenchDriver {
         dataDir = launch.dataDir();
         long t0 = System.nanoTime();
         worker = pb.start();
-        long deadline = t0 + TimeUnit.SECONDS.toNanos(120);
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(READY_TIMEOUT_S);
         boolean ready = false;
         while (System.nanoTime() < deadline && worker.isAlive()) {
             try {
@@ -1561,7 +1563,7 @@ public class BenchDriver {
             Thread.sleep(25);
         }
         if (!ready) {
-            throw new IllegalStateException("the worker did not get ready in 120 s (log: " + TMP.resolve(logName) + ")\n"
+            throw new IllegalStateException("the worker did not get ready in " + READY_TIMEOUT_S + " s (log: " + TMP.resolve(logName) + ")\n"
                     + tail(TMP.resolve(logName)));
         }
         int status = postWebhook("ready-" + logName + "-" + runId);
