@@ -183,64 +183,64 @@ public class BenchDriver {
             // --- run 1: intake only, on a fresh database; then the pgbench baselines (skipped when none of its phases is asked for) ---
             boolean run1 = PHASES.contains("intake") || PHASES.contains("baselines") || PHASES.contains("peer");
             if (run1) {
-            log("starting the worker, intake only (AI_WORKER_ENABLED=false), fresh database");
-            double readyCold = startWorker(fakePort, false, 8, "worker-intake.log", Launch.recommended());
-            r.put("ready_cold_s", readyCold);
-            if (!DB_HOST.isEmpty()) {
+                log("starting the worker, intake only (AI_WORKER_ENABLED=false), fresh database");
+                double readyCold = startWorker(fakePort, false, 8, "worker-intake.log", Launch.recommended());
+                r.put("ready_cold_s", readyCold);
+                if (!DB_HOST.isEmpty()) {
+                    wipe();
+                }
+                if (PHASES.contains("intake")) {
+                    intakePhase(r);
+                }
+                if (PHASES.contains("baselines")) {
+                    baselines(r);
+                }
+                if (PHASES.contains("peer")) {
+                    peerPhase(r, fakePort);
+                }
                 wipe();
-            }
-            if (PHASES.contains("intake")) {
-                intakePhase(r);
-            }
-            if (PHASES.contains("baselines")) {
-                baselines(r);
-            }
-            if (PHASES.contains("peer")) {
-                peerPhase(r, fakePort);
-            }
-            wipe();
-            stopWorker();
+                stopWorker();
             }
 
             // --- run 2: the worker on, same database (skipped when none of its phases is asked for) ---
             if (PHASES.contains("pickup") || PHASES.contains("e2e") || PHASES.contains("drain") || PHASES.contains("slow")) {
-            log("starting the worker (" + (CONCURRENCY > 0 ? "AI_WORKER_CONCURRENCY=" + CONCURRENCY : "default concurrency")
-                    + "), existing database");
-            double ready = startWorker(fakePort, true, CONCURRENCY, "worker-full.log", Launch.recommended());
-            r.put("ready_s", ready);
-            seedDocuments();
-            if (PHASES.contains("pickup")) {
-                pickupPhase(r);
-            }
-            if (PHASES.contains("e2e")) {
-                if (STEADY) {
-                    endToEndSteady(r, "e2e");
-                    // the round-4 fields, now the steady state's
-                    r.put("e2e_jobs", r.get("e2e_posted"));
-                    r.put("e2e_jobs_s", r.get("e2e_rate"));
-                    r.put("cpu_ms_per_job", r.get("e2e_cpu_worker_ms"));
-                } else {
-                    endToEndPhase(r);
+                log("starting the worker (" + (CONCURRENCY > 0 ? "AI_WORKER_CONCURRENCY=" + CONCURRENCY : "default concurrency")
+                        + "), existing database");
+                double ready = startWorker(fakePort, true, CONCURRENCY, "worker-full.log", Launch.recommended());
+                r.put("ready_s", ready);
+                seedDocuments();
+                if (PHASES.contains("pickup")) {
+                    pickupPhase(r);
                 }
-            }
-            if (PHASES.contains("drain")) {
-                if (STEADY) {
-                    drainSteady(r, "drain");
-                    r.put("drain_jobs_s", r.get("drain_rate"));
-                    r.put("drain_cpu_ms_per_job", r.get("drain_cpu_worker_ms"));
-                    r.put("drain_fake_cpu_ms_per_call", r.get("drain_cpu_driver_ms"));
-                } else {
-                    drainPhase(r, "drain");
+                if (PHASES.contains("e2e")) {
+                    if (STEADY) {
+                        endToEndSteady(r, "e2e");
+                        // the round-4 fields, now the steady state's
+                        r.put("e2e_jobs", r.get("e2e_posted"));
+                        r.put("e2e_jobs_s", r.get("e2e_rate"));
+                        r.put("cpu_ms_per_job", r.get("e2e_cpu_worker_ms"));
+                    } else {
+                        endToEndPhase(r);
+                    }
                 }
-            }
-            if (PHASES.contains("slow")) {
-                slowPhase(r);
-            }
-            r.put("rss_peak_mb", peakRssMb(worker.pid()));
-            stopWorker();
+                if (PHASES.contains("drain")) {
+                    if (STEADY) {
+                        drainSteady(r, "drain");
+                        r.put("drain_jobs_s", r.get("drain_rate"));
+                        r.put("drain_cpu_ms_per_job", r.get("drain_cpu_worker_ms"));
+                        r.put("drain_fake_cpu_ms_per_call", r.get("drain_cpu_driver_ms"));
+                    } else {
+                        drainPhase(r, "drain");
+                    }
+                }
+                if (PHASES.contains("slow")) {
+                    slowPhase(r);
+                }
+                r.put("rss_peak_mb", peakRssMb(worker.pid()));
+                stopWorker();
             }
 
-            // --- run 4 (round 5): the new stages, each with its own CPU per job ---
+            // --- the stage run (round 5), before the packed jar's: the new stages, each with its own CPU per job ---
             if (PHASES.contains("split") || PHASES.contains("handover") || PHASES.contains("retrieval")) {
                 stagePhases(r, fakePort);
             }
