@@ -13,9 +13,9 @@
 UPDATE ai_jobs j
    SET status       = 'processing',
        attempts     = j.attempts + 1,
-       locked_by    = :#nodeId,
+       locked_by    = :'nodeId',
        lease_token  = nextval('lease_tokens'),
-       locked_until = now() + make_interval(secs => :#leaseSeconds)
+       locked_until = now() + make_interval(secs => :leaseSeconds)
  WHERE j.id IN (SELECT a.id
                   FROM ai_jobs a
                  WHERE a.status = 'pending' AND a.run_at <= now()
@@ -27,7 +27,7 @@ UPDATE ai_jobs j
                                              WHERE p.instance = a.instance AND p.chat = a.chat
                                                AND p.status = 'processing')))
                  ORDER BY a.run_at, a.id
-                 LIMIT :#slots
+                 LIMIT :slots
                    FOR UPDATE SKIP LOCKED)
 RETURNING j.id, j.message_id, j.instance, j.chat, j.attempts, j.max_attempts, j.context_messages,
           j.input_json::text AS input_json, j.lease_token,

@@ -7,9 +7,9 @@
 -- so latency, tokens and cost are counted once, on the answering job.
 WITH done AS (
     UPDATE ai_jobs
-       SET status = 'done', output_json = CAST(:#${variable.output} AS jsonb),
+       SET status = 'done', output_json = CAST(:'output' AS jsonb),
            error_class = NULL, error_msg = NULL, locked_by = NULL, locked_until = NULL, lease_token = NULL
-     WHERE id = :#${variable.job[id]} AND status = 'processing' AND lease_token = :#${variable.job[lease_token]}
+     WHERE id = :id AND status = 'processing' AND lease_token = :lease_token
  RETURNING id, instance, chat, quiet_ms
 ), absorbed AS (
     UPDATE ai_jobs a
@@ -21,8 +21,8 @@ WITH done AS (
  RETURNING a.id
 ), reply AS (
     INSERT INTO messages (instance, chat, direction, author, body, job_id, delivery_status, delivery_run_at)
-    SELECT instance, chat, 'out', 'ai', CAST(:#${variable.output} AS jsonb) ->> 'reply', id,
-           :#deliveryStatus, now() FROM done
+    SELECT instance, chat, 'out', 'ai', CAST(:'output' AS jsonb) ->> 'reply', id,
+           :'deliveryStatus', now() FROM done
     RETURNING job_id
 )
 SELECT job_id, (SELECT count(*) FROM absorbed) AS absorbed FROM reply

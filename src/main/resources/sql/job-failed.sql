@@ -7,9 +7,9 @@
 -- job, {outcome="absorbed"} for the others (the absorbed column).
 WITH failed AS (
     UPDATE ai_jobs
-       SET status = 'failed', error_class = :#${variable.errorClass}, error_msg = :#${variable.errorMsg},
+       SET status = 'failed', error_class = :'errorClass', error_msg = :'errorMsg',
            locked_by = NULL, locked_until = NULL, lease_token = NULL
-     WHERE id = :#${variable.job[id]} AND status = 'processing' AND lease_token = :#${variable.job[lease_token]}
+     WHERE id = :id AND status = 'processing' AND lease_token = :lease_token
  RETURNING id, instance, chat, quiet_ms, error_class, error_msg
 ), absorbed AS (
     UPDATE ai_jobs a

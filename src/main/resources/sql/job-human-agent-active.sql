@@ -5,14 +5,14 @@
 WITH skipped AS (
     UPDATE ai_jobs
        SET status = 'done',
-           output_json = jsonb_build_object('skipped', CAST(:#${variable.errorClass} AS text), 'message', CAST(:#${variable.errorMsg} AS text)),
+           output_json = jsonb_build_object('skipped', CAST(:'errorClass' AS text), 'message', CAST(:'errorMsg' AS text)),
            error_class = NULL, error_msg = NULL, locked_by = NULL, locked_until = NULL, lease_token = NULL
-     WHERE id = :#${variable.job[id]} AND status = 'processing' AND lease_token = :#${variable.job[lease_token]}
+     WHERE id = :id AND status = 'processing' AND lease_token = :lease_token
  RETURNING id, instance, chat, quiet_ms
 ), absorbed AS (
     UPDATE ai_jobs a
        SET status = 'done',
-           output_json = jsonb_build_object('skipped', CAST(:#${variable.errorClass} AS text), 'answered_by_job', s.id),
+           output_json = jsonb_build_object('skipped', CAST(:'errorClass' AS text), 'answered_by_job', s.id),
            error_class = NULL, error_msg = NULL, locked_by = NULL, locked_until = NULL, lease_token = NULL
       FROM skipped s
      WHERE s.quiet_ms > 0 AND a.instance = s.instance AND a.chat = s.chat AND a.id < s.id

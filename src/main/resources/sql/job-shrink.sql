@@ -3,8 +3,8 @@
 -- the claim holding the job (its lease token).
 UPDATE ai_jobs
    SET status = 'pending', run_at = now(), attempts = attempts - 1,
-       context_messages = CAST(:#${properties:ai-worker.context.messages-after-overflow:5} AS integer),
-       error_class = 'context_length', error_msg = :#${variable.errorMsg},
+       context_messages = CAST(:smallerContext AS integer),
+       error_class = 'context_length', error_msg = :'errorMsg',
        locked_by = NULL, locked_until = NULL, lease_token = NULL
- WHERE id = :#${variable.job[id]} AND status = 'processing' AND lease_token = :#${variable.job[lease_token]}
+ WHERE id = :id AND status = 'processing' AND lease_token = :lease_token
 RETURNING pg_notify('ai_jobs_channel', id::text)

@@ -4,7 +4,7 @@
 -- over done jobs are unchanged. Only the claim holding the job may end it (its lease token).
 UPDATE ai_jobs
    SET status = 'done',
-       output_json = jsonb_build_object('skipped', CAST(:#${variable.errorClass} AS text),
-                                        'message', CAST(:#${variable.errorMsg} AS text)),
+       output_json = jsonb_build_object('skipped', CAST(:'errorClass' AS text),
+                                        'message', CAST(:'errorMsg' AS text)),
        error_class = NULL, error_msg = NULL, locked_by = NULL, locked_until = NULL, lease_token = NULL
- WHERE id = :#${variable.job[id]} AND status = 'processing' AND lease_token = :#${variable.job[lease_token]}
+ WHERE id = :id AND status = 'processing' AND lease_token = :lease_token

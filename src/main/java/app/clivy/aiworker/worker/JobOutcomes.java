@@ -14,9 +14,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Names what happened to a job for the outcome routes: sets the variables their SQL and log lines
- * use ({@code errorClass}, {@code errorMsg}, {@code status}, {@code providerMessage},
- * {@code delaySeconds}; on success {@code latencyMs}, {@code inputTokens}, {@code outputTokens}).
+ * Names what happened to a job for the outcome routes: a {@link Failure} or the {@link Figures} of a
+ * reply, which the routes store (variable {@code failure} or {@code figures}) and spread into the
+ * variables their SQL and log lines read, where everyone sees them (routes/07-outcome.camel.yaml).
  */
 @Component("jobOutcomes")
 public class JobOutcomes {
@@ -32,9 +32,21 @@ public class JobOutcomes {
         this.timeoutMs = openRouter.timeoutMs();
     }
 
-    /** Describes the failure caught by the route's onException. */
-    public void describe(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    /**
+     * A failed run, as the outcome statements and log lines name it: {@code errorClass} and
+     * {@code errorMsg} (stored on the job), {@code status} (the HTTP status, or the error class without
+     * one), {@code providerMessage} (the message without its "LLM call failed (...): " prefix) and
+     * {@code delaySeconds} (the retry delay: the configured one, or a longer {@code Retry-After}).
+     */
+    public record Failure(String errorClass, String errorMsg, String status, String providerMessage, long delaySeconds) {
+    }
+
+    /** The figures of a completed job's output_json for the success line. */
+    public record Figures(long latencyMs, long inputTokens, long outputTokens) {
+    }
+
+    /** Describes the failure the route's onException caught ({@code ${exception}}). */
+    public Failure describe(Throwable caught) {
         ProviderException provider = find(caught, ProviderException.class);
         String errorClass;
         String errorMsg;
@@ -64,12 +76,9 @@ public class JobOutcomes {
             status = 0;
             errorMsg = internalError(caught);
         }
-        exchange.setVariable("errorClass", errorClass);
-        exchange.setVariable("errorMsg", errorMsg);
-        exchange.setVariable("status", status == 0 ? errorClass : String.valueOf(status));
         int cut = errorMsg.indexOf("): ");
-        exchange.setVariable("providerMessage", cut >= 0 ? errorMsg.substring(cut + 3) : errorMsg);
-        exchange.setVariable("delaySeconds", Math.max(retryDelaySeconds, retryAfter));
+        return new Failure(errorClass, errorMsg, status == 0 ? errorClass : String.valueOf(status),
+                cut >= 0 ? errorMsg.substring(cut + 3) : errorMsg, Math.max(retryDelaySeconds, retryAfter));
     }
 
     /**
@@ -86,12 +95,11 @@ public class JobOutcomes {
         return "Internal error: " + (caught == null ? "unknown" : caught.getClass().getSimpleName() + ": " + caught.getMessage());
     }
 
-    /** Reads the figures of a completed job's output_json for the success line. */
-    public void done(Exchange exchange) throws IOException {
-        JsonNode output = json.readTree(exchange.getVariable("output", String.class));
-        exchange.setVariable("latencyMs", output.path("latency_ms").asLong());
-        exchange.setVariable("inputTokens", output.path("input_tokens").asLong());
-        exchange.setVariable("outputTokens", output.path("output_tokens").asLong());
+    /** Reads the figures of a completed job's output_json ({@code ${variable.output}}) for the success line. */
+    public Figures done(String output) throws IOException {
+        JsonNode figures = json.readTree(output);
+        return new Figures(figures.path("latency_ms").asLong(), figures.path("input_tokens").asLong(),
+                figures.path("output_tokens").asLong());
     }
 
     private static <T extends Throwable> T find(Throwable t, Class<T> type) {

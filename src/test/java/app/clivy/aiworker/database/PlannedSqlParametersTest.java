@@ -126,8 +126,9 @@ class PlannedSqlParametersTest {
                     assertThat(Files.readString(file)).as(file.toString()).doesNotContain(":#");
                     continue;
                 }
-                // what camel-sql does to a classpath: query: '#' placeholders become '?', '--' lines go
-                String query = SqlHelper.resolveQuery(context, "file:" + file.toAbsolutePath(), "#");
+                // psql's variables as camel-sql's named parameters (PsqlStatements), then what camel-sql
+                // does to a query it reads: '#' placeholders become '?', '--' lines go
+                String query = SqlHelper.resolvePlaceholders(PsqlStatements.toCamelSql(Files.readString(file)), "#");
                 // ${bean:...} parameters name the bundle's beans: a stand-in with their methods, for planning
                 Pattern.compile("bean:(\\w+)").matcher(query).results()
                         .forEach(bean -> context.getRegistry().bind(bean.group(1), new BeanMethods()));

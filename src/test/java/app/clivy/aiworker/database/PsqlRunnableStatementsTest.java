@@ -1,0 +1,108 @@
+package app.clivy.aiworker.database;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import app.clivy.aiworker.support.BundleTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every statement the routes name with {@code sql:ref:} runs as it is in the real {@code psql}
+ * after {@code \set}, against the bundle's embedded database, in a transaction rolled back: an
+ * operator can try the worker's statements by hand, and the text values go through psql's own
+ * quoting ({@code :'errorMsg'} with a quote inside).
+ */
+class PsqlRunnableStatementsTest extends BundleTest {
+
+    /** A value for each variable the statements use, as an operator would {@code \set} it. */
+    private static final Map<String, String> VALUES = new LinkedHashMap<>();
+
+    static {
+        VALUES.put("id", "0");
+        VALUES.put("lease_token", "0");
+        VALUES.put("nodeId", "node-by-hand");
+        VALUES.put("leaseSeconds", "60");
+        VALUES.put("slots", "0");
+        VALUES.put("output", "{\"reply\": \"it's done\"}");
+        VALUES.put("deliveryStatus", "off");
+        VALUES.put("errorClass", "network");
+        VALUES.put("errorMsg", "it's down");
+        VALUES.put("delaySeconds", "30");
+        VALUES.put("smallerContext", "5");
+    }
+
+    private static final Pattern REF = Pattern.compile("sql:ref:sql/([\\w-]+\\.sql)");
+
+    @Value("${ai-worker.db.host}")
+    String host;
+    @Value("${ai-worker.db.port}")
+    int dbPort;
+    @Value("${ai-worker.db.name}")
+    String name;
+    @Value("${ai-worker.db.user}")
+    String user;
+    @Value("${ai-worker.db.password}")
+    String password;
+
+    @Test
+    void everyStatementTheRoutesNameByReferenceRunsInPsqlWithSetVariables() throws Exception {
+        Set<String> files = referencedFiles();
+        assertThat(files).as("statements named with sql:ref:").contains("claim-jobs.sql", "job-done.sql", "job-retry.sql");
+        for (String file : files) {
+            String statement = Files.readString(Path.of("src/main/resources/sql", file));
+            assertThat(VALUES.keySet()).as(file + "'s variables have values here")
+                    .containsAll(PsqlStatements.parameters(statement));
+            StringBuilder script = new StringBuilder("BEGIN;\n");
+            VALUES.forEach((variable, value) -> script.append("\\set ").append(variable).append(" '")
+                    .append(value.replace("\\", "\\\\").replace("'", "\\'")).append("'\n"));
+            script.append(statement).append("\n;\nROLLBACK;\n");
+            Result result = psql(script.toString());
+            assertThat(result.exit()).as(file + ":\n" + result.output()).isZero();
+            assertThat(result.output()).as(file).doesNotContain("ERROR").contains("ROLLBACK");
+        }
+    }
+
+    @Test
+    void psqlQuotesATextVariableAndInsertsANumberAsItIs() throws Exception {
+        Result result = psql("\\set errorMsg 'it''s down'\n\\set id 42\nSELECT :'errorMsg' || '|' || (:id + 1);\n");
+        assertThat(result.exit()).as(result.output()).isZero();
+        assertThat(result.output()).contains("it's down|43");
+    }
+
+    private static Set<String> referencedFiles() throws IOException {
+        Set<String> files = new TreeSet<>();
+        try (Stream<Path> routes = Files.list(Path.of("routes"))) {
+            for (Path route : routes.toList()) {
+                REF.matcher(Files.readString(route)).results().forEach(m -> files.add(m.group(1)));
+            }
+        }
+        return files;
+    }
+
+    private record Result(int exit, String output) {
+    }
+
+    private Result psql(String script) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("psql", "-X", "-v", "ON_ERROR_STOP=1",
+                "-h", host, "-p", String.valueOf(dbPort), "-U", user, "-d", name).redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", password);
+        Process process = builder.start();
+        process.getOutputStream().write(script.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().close();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+}
