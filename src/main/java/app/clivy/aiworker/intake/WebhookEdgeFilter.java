@@ -49,10 +49,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * credential header, or no credential at all from a client that is not local): {@code 401}, the
  * body unread.</li>
  * </ol>
- * A POST within the limits goes straight to its started platform-http consumer (the
- * {@code intake} route), on this thread: Spring MVC's dispatcher and the filters behind this one
- * have nothing to do for it ({@link SynchronousPlatformHttp}); with the route stopped it goes on
- * down the chain as any request. Answers are JSON, counted like the route's
+ * The body of a POST that passed is read without blocking a thread ({@link BodyReader}: within
+ * {@code ai-worker.intake.body-deadline-ms}, else {@code 408}), then goes straight to its started
+ * platform-http consumer (the {@code intake} route), on the container thread that read its last
+ * byte: Spring MVC's dispatcher and the filters behind this one have nothing to do for it
+ * ({@link SynchronousPlatformHttp}); with the route stopped it goes on down the chain (an async
+ * dispatch) as any request. Answers are JSON, counted like the route's
  * ({@code ai_worker_webhook_requests_total}); Boot's {@code http_server_requests} leaves the webhook
  * out.
  */
