@@ -111,6 +111,7 @@ class WebhookEdgeTest extends BundleTest {
 
     @Test
     void tenMegabytesWithContentLengthGet413BeforeTheBodyIsSent() throws Exception {
+        warmUp();
         long allocatedBefore = requestThreadsAllocated();
         // only the head: the answer must come without the server waiting for (or reading) the body
         RawAnswer answer = rawPost("Content-Length: " + TEN_MB, out -> { });
@@ -128,6 +129,7 @@ class WebhookEdgeTest extends BundleTest {
     void tenMegabytesChunkedGet413OnceTheLimitIsPassedWithoutBeingHeldInMemory() throws Exception {
         byte[] chunk = new byte[64 * 1024];
         Arrays.fill(chunk, (byte) 'x');
+        warmUp();
         long allocatedBefore = requestThreadsAllocated();
         RawAnswer answer = rawPost("Transfer-Encoding: chunked", out -> {
             for (int sent = 0; sent < TEN_MB; sent += chunk.length) {
@@ -152,6 +154,14 @@ class WebhookEdgeTest extends BundleTest {
         byte[] body = WebhookClient.textEvent(instance, id, "628@s.whatsapp.net", "x".repeat(size - base)).getBytes(StandardCharsets.UTF_8);
         assertThat(body).hasSize(size);
         return body;
+    }
+
+    /**
+     * One refused post first: the first webhook answer of the JVM (first meter registration, class
+     * initialization) allocates about 4.5 MB on its own, which is not what the bounds are about.
+     */
+    private void warmUp() throws Exception {
+        assertThat(rawPost("Content-Length: " + TEN_MB, out -> { }).status).isEqualTo(413);
     }
 
     /** Bytes allocated so far by the web server's request threads (the webhook runs on them). */

@@ -4,17 +4,21 @@ import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import app.clivy.aiworker.config.SynchronousPlatformHttp;
 import app.clivy.aiworker.operations.JobMetrics;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -45,10 +49,12 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * credential header, or no credential at all from a client that is not local): {@code 401}, the
  * body unread.</li>
  * </ol>
- * A POST within the limits goes straight to its started platform-http consumer (the
- * {@code intake} route), on this thread: Spring MVC's dispatcher and the filters behind this one
- * have nothing to do for it ({@link SynchronousPlatformHttp}); with the route stopped it goes on
- * down the chain as any request. Answers are JSON, counted like the route's
+ * The body of a POST that passed is read without blocking a thread ({@link BodyReader}: within
+ * {@code ai-worker.intake.body-deadline-ms}, else {@code 408}), then goes straight to its started
+ * platform-http consumer (the {@code intake} route), on the container thread that read its last
+ * byte: Spring MVC's dispatcher and the filters behind this one have nothing to do for it
+ * ({@link SynchronousPlatformHttp}); with the route stopped it goes on down the chain (an async
+ * dispatch) as any request. Answers are JSON, counted like the route's
  * ({@code ai_worker_webhook_requests_total}); Boot's {@code http_server_requests} leaves the webhook
  * out.
  */
@@ -69,6 +75,8 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
             MediaType.MULTIPART_FORM_DATA);
 
     static final String PATH = "/webhook/";
+    /** the body read for a stopped route, carried into the async dispatch */
+    private static final String READ_BODY = WebhookEdgeFilter.class.getName() + ".body";
 
     private final IntakeGate gate;
     private final int maxBodyBytes;
@@ -94,9 +102,22 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
         return !request.getRequestURI().startsWith(request.getContextPath() + PATH);
     }
 
+    /** The async dispatch of a body read by {@link BodyReader} for a stopped route comes back here. */
+    @Override
+    protected boolean shouldNotFilterAsyncDispatch() {
+        return false;
+    }
+
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (request.getDispatcherType() == DispatcherType.ASYNC) {
+            // a body read without a started route (BodyReader.onAllDataRead): down the chain from memory
+            Object body = request.getAttribute(READ_BODY);
+            request.removeAttribute(READ_BODY);
+            chain.doFilter(body instanceof byte[] bytes ? new ReadBody(request, bytes) : request, response);
+            return;
+        }
         WebhookRejectedException refusal = gate.refusal();
         if (refusal == null && "POST".equals(request.getMethod())) {
             refusal = unsupportedContentType(request.getContentType());
@@ -109,26 +130,9 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
                 refusal = auth == null ? null : auth.beforeBody(request);
             }
             if (refusal == null) {
-                byte[] body;
-                try {
-                    body = readWithin(request.getInputStream());
-                } catch (SlowBody e) {
-                    // a client that dribbles its body holds a request thread: cut it off at the deadline
-                    response.setHeader("Connection", "close");
-                    answerQuietly(response, new WebhookRejectedException(408, "request_timeout",
-                            "the request body took longer than " + bodyDeadlineMs + " ms"));
-                    return;
-                } catch (IOException e) {
-                    // the client hung up or stalled mid-body: never an empty 200, which a gateway takes as stored
-                    answerQuietly(response, WebhookRejectedException.badRequest("request body could not be read"));
-                    return;
-                }
-                if (body != null) {
-                    dispatch(new ReadBody(request, body), response, chain);
-                    return;
-                }
-                refusal = new WebhookRejectedException(413, "payload_too_large",
-                        "request body is more than " + maxBodyBytes + " bytes; the limit is " + maxBodyBytes);
+                // the body is read without holding a thread: a client that dribbles it costs a connection only
+                new BodyReader(request, response).start();
+                return;
             }
         }
         if (refusal != null) {
@@ -138,21 +142,15 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    /** To the route's consumer directly when it runs, else down the chain. */
-    private void dispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
-            throws ServletException, IOException {
+    /** The route's started consumer for the request, or null (the route is stopped). */
+    private SynchronousPlatformHttp.Consumer consumer(HttpServletRequest request) {
         SynchronousPlatformHttp.Engine routes = this.routes;
         if (routes == null) {
             routes = engine.getIfAvailable();
             this.routes = routes;
         }
-        SynchronousPlatformHttp.Consumer consumer = routes == null ? null
+        return routes == null ? null
                 : routes.consumerFor(request.getMethod(), request.getRequestURI().substring(request.getContextPath().length()));
-        if (consumer == null) {
-            chain.doFilter(request, response);
-            return;
-        }
-        consumer.service(request, response);
     }
 
     private static WebhookRejectedException unsupportedContentType(String contentType) {
@@ -179,35 +177,120 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
                 "request body is " + contentLength + " bytes; the limit is " + maxBodyBytes);
     }
 
-    /** The body read past its deadline ({@code ai-worker.intake.body-deadline-ms}). */
-    static final class SlowBody extends IOException {
-        SlowBody() {
-            super("request body deadline passed");
-        }
-    }
-
     /**
-     * The body, or null as soon as it passes the limit (the rest is not read); {@link SlowBody} once
-     * reading it has taken longer than the deadline (checked after each read; a single stalled read
-     * ends at the server's read timeout, {@code server.tomcat.connection-timeout}).
+     * Reads one post's body without blocking a thread ({@link ReadListener}): the request thread
+     * returns as soon as no byte is waiting, and the container calls back when more arrive. At most
+     * {@code max-body-bytes} are collected ({@code 413} as soon as they are passed, reading stops
+     * there); the whole body must arrive within {@code body-deadline-ms} (the async timeout; with the
+     * size limit also a minimum data rate), else {@code 408} and the connection closed; a client
+     * that hangs up, or stalls past {@code server.tomcat.connection-timeout}, gets {@code 400}. A body
+     * read whole goes to the route's consumer on the container thread that read its last byte (for a
+     * body that came with its headers: the request's own thread, right after this filter returns),
+     * then the async request is completed. Exactly one of these ends runs ({@link #done}).
      */
-    private byte[] readWithin(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(maxBodyBytes, 8192));
-        byte[] buffer = new byte[8192];
-        int total = 0;
-        int n;
-        long deadline = System.nanoTime() + bodyDeadlineMs * 1_000_000L;
-        while ((n = in.read(buffer, 0, Math.min(buffer.length, maxBodyBytes + 1 - total))) > 0) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new SlowBody();
-            }
-            total += n;
-            if (total > maxBodyBytes) {
-                return null;
-            }
-            out.write(buffer, 0, n);
+    private final class BodyReader implements ReadListener, AsyncListener {
+
+        private final HttpServletRequest request;
+        private final HttpServletResponse response;
+        private final ByteArrayOutputStream out;
+        private final byte[] buffer;
+        private final AtomicBoolean done = new AtomicBoolean();
+        private AsyncContext async;
+        private ServletInputStream in;
+        private int total;
+
+        BodyReader(HttpServletRequest request, HttpServletResponse response) {
+            this.request = request;
+            this.response = response;
+            long length = request.getContentLengthLong();
+            this.out = new ByteArrayOutputStream(length >= 0 ? (int) length : Math.min(maxBodyBytes, 8192));
+            this.buffer = new byte[(int) Math.min(8192, Math.max(length + 1, 1))];
         }
-        return out.toByteArray();
+
+        void start() throws IOException {
+            async = request.startAsync(request, response);
+            async.setTimeout(bodyDeadlineMs);
+            async.addListener(this);
+            in = request.getInputStream();
+            in.setReadListener(this);
+        }
+
+        @Override
+        public void onDataAvailable() throws IOException {
+            int n;
+            while (!done.get() && in.isReady()
+                    && (n = in.read(buffer, 0, Math.min(buffer.length, maxBodyBytes + 1 - total))) >= 0) {
+                total += n;
+                if (total > maxBodyBytes) {
+                    // the rest is not read: the answer closes the connection
+                    end(new WebhookRejectedException(413, "payload_too_large",
+                            "request body is more than " + maxBodyBytes + " bytes; the limit is " + maxBodyBytes));
+                    return;
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+
+        @Override
+        public void onAllDataRead() {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            byte[] body = out.toByteArray();
+            SynchronousPlatformHttp.Consumer consumer = consumer(request);
+            if (consumer == null) {
+                // no started route: the chain runs in an async dispatch, back in doFilterInternal
+                request.setAttribute(READ_BODY, body);
+                async.dispatch();
+                return;
+            }
+            try {
+                consumer.service(new ReadBody(request, body), response);
+            } finally {
+                async.complete();
+            }
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            // the client hung up or stalled mid-body: never an empty 200, which a gateway takes as stored
+            end(WebhookRejectedException.badRequest("request body could not be read"));
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // a client that dribbles its body would hold the connection: cut it off at the deadline
+            end(new WebhookRejectedException(408, "request_timeout",
+                    "the request body took longer than " + bodyDeadlineMs + " ms"));
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            onError(event.getThrowable());
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            // nothing to do: every end completes the request itself
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // not started again
+        }
+
+        /** A refusal, once, and the connection closed after it (the rest of the body is not read). */
+        private void end(WebhookRejectedException refusal) {
+            if (!done.compareAndSet(false, true)) {
+                return;
+            }
+            try {
+                response.setHeader("Connection", "close");
+                answerQuietly(response, refusal);
+            } finally {
+                async.complete();
+            }
+        }
     }
 
     private void answer(HttpServletResponse response, WebhookRejectedException refusal) throws IOException {

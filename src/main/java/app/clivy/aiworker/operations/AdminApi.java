@@ -22,6 +22,17 @@ public class AdminApi {
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /**
+     * An error answer's JSON ({@code {"error":..., "message":...}}), built by Jackson: a path value in
+     * the message (an instance's name) stays a string and cannot add fields to the answer.
+     */
+    public String error(String error, String message) {
+        com.fasterxml.jackson.databind.node.ObjectNode node = JSON.createObjectNode();
+        node.put("error", error);
+        node.put("message", message);
+        return node.toString();
+    }
+
     /** The {@code {id}} path parameter into variable {@code id}, or 400. */
     public void pathId(Exchange exchange) {
         exchange.setVariable("id", id(exchange.getMessage().getHeader("id", String.class)));
