@@ -24,7 +24,9 @@ import org.springframework.stereotype.Component;
 public class ChatKeywords {
 
     /** The fields of an instance's {@code agent} settings object (admin API). */
-    public static final List<String> FIELDS = List.of("opt_out_words", "start_words", "opt_out_message", "opt_in_message");
+    public static final List<String> FIELDS = List.of("opt_out_words", "start_words", "opt_out_message", "opt_in_message",
+            // the number's health: the instance's own alert URL (agent/AlertUrl)
+            "alert_url");
 
     private final ObjectMapper json = new ObjectMapper();
     private final AgentSettings defaults;
@@ -143,6 +145,12 @@ public class ChatKeywords {
                 case "opt_out_message", "opt_in_message" -> {
                     if (!value.isNull() && (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 1000)) {
                         throw WebhookRejectedException.badRequest("agent." + name + " must be a text of 1 to 1000 characters");
+                    }
+                }
+                // the number's health: where the instance's alerts go (agent/AlertUrl)
+                case "alert_url" -> {
+                    if (!value.isNull() && (!value.isTextual() || !AlertUrl.valid(value.asText()))) {
+                        throw WebhookRejectedException.badRequest("agent.alert_url must be an http or https URL");
                     }
                 }
                 default -> throw WebhookRejectedException.badRequest("agent." + name + " is not a setting; the agent settings are "
