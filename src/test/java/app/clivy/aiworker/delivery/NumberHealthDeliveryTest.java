@@ -38,7 +38,8 @@ import static org.awaitility.Awaitility.await;
  * limit pauses that instance's delivery and not another's, the reply is kept and sent exactly once
  * when an operator resumes the instance or the cool-down ends, the pause alert goes to the instance's
  * own alert URL; 131047 (outside the 24-hour window) fails that reply without retries and pauses
- * nothing; Baileys' rate-overlimit through Evolution API pauses too.
+ * nothing; Baileys' rate-overlimit through Evolution API pauses too; the worker MBean resumes as the
+ * admin API does.
  */
 @TestPropertySource(properties = {"ai-worker.gateway.type=auto", "ai-worker.gateway.number-health.pause=3s",
         // a cold start on a loaded machine answers the first POST slowly: a timeout would be a retry, not Meta's answer
@@ -248,6 +249,25 @@ class NumberHealthDeliveryTest extends DeliveryTest {
                 .isEqualTo("rate_overlimit");
         assertThat(reply(id)).containsEntry("delivery_status", "pending");
     }
+
+    @Test
+    void theWorkerMBeanResumesAPausedInstanceAsTheApiDoes() {
+        String paused = phoneNumberId();
+        server().stubFor(sendAt(messages(paused), "nh-jmx").willReturn(cloudApiSent("wamid.nh-jmx")));
+        // a pause another node began an hour ago, with its kept reply
+        db.update("INSERT INTO instance_delivery_pauses (instance, paused_at, paused_until, reason) "
+                + "VALUES (?, now() - interval '1 hour', now() + interval '1 hour', 'spam_rate_limit')", paused);
+        long id = storeCloudReply(paused, CUSTOMER, "nh-jmx reply");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> posts(messages(paused), "nh-jmx") == 0);
+
+        assertThat(workerControl.resumeInstanceDelivery(paused)).isEqualTo("Delivery of instance " + paused + " resumed; its kept replies go out now");
+        assertThat(awaitDelivery(id, "sent")).containsEntry("gateway_reply_id", "wamid.nh-jmx");
+        assertThat(workerControl.resumeInstanceDelivery(paused)).isEqualTo("The delivery of instance " + paused + " is not paused; nothing changed");
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> posts(messages(paused), "nh-jmx") == 1);
+    }
+
+    @Autowired
+    app.clivy.aiworker.operations.WorkerControl workerControl;
 
     @Test
     void anAlertUrlThatIsNotHttpIsRefused() {
