@@ -28,7 +28,9 @@ public class ChatKeywords {
             List.of("opt_out_words", "start_words", "opt_out_message", "opt_in_message"),
             OpeningHours.FIELDS, // opening hours (agent/OpeningHours)
             // the instance's own hand-over message; read and typing signals on or off (#25, 25b)
-            List.of("handover_message", "read_and_typing"))
+            List.of("handover_message", "read_and_typing"),
+            // the number's health: the instance's own alert URL (agent/AlertUrl)
+            List.of("alert_url"))
             .flatMap(List::stream).toList();
 
     private final ObjectMapper json = new ObjectMapper();
@@ -170,6 +172,12 @@ public class ChatKeywords {
                 case "read_and_typing" -> {
                     if (!value.isNull() && !value.isBoolean()) {
                         throw WebhookRejectedException.badRequest("agent." + name + " must be true or false");
+                    }
+                }
+                // the number's health: where the instance's alerts go (agent/AlertUrl)
+                case "alert_url" -> {
+                    if (!value.isNull() && (!value.isTextual() || !AlertUrl.valid(value.asText()))) {
+                        throw WebhookRejectedException.badRequest("agent.alert_url must be an http or https URL");
                     }
                 }
                 default -> throw WebhookRejectedException.badRequest("agent." + name + " is not a setting; the agent settings are "

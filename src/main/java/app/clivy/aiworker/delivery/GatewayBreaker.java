@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Configuration;
  * The circuit breaker named {@code gateway} of routes/09-deliver.camel.yaml,
  * apart from the {@code openrouter} ones so a dead gateway never holds back AI calls (and the
  * reverse). N consecutive failures (timeouts, 429, 5xx) open it; a gateway's 4xx is the request's
- * fault and does not count.
+ * fault and does not count, nor does an answer that the number is restricted (NumberHealth: that
+ * instance's delivery is paused instead, the others go on).
  */
 @Configuration
 public class GatewayBreaker {
@@ -21,7 +22,7 @@ public class GatewayBreaker {
     public GatewayBreaker(GatewaySettings settings) {
         this.breaker = new ConsecutiveFailureBreaker("gateway", settings.breaker().failuresToOpen(),
                 Duration.ofSeconds(settings.breaker().openSeconds()), 1,
-                e -> e instanceof GatewayRejectedException);
+                e -> e instanceof GatewayRejectedException || e instanceof GatewayNumberRestrictedException);
     }
 
     @Bean("gatewayCircuitBreaker")

@@ -46,8 +46,15 @@ public class GatewayDelivery {
     private final int maxAttempts;
     private final long retryBaseMs;
     private final long retryMaxMs;
+    private final long pairRetrySeconds;
 
+    /** With the number-health defaults (15 min pause, 60 s pair retry), for tests of the dialect choice. */
     public GatewayDelivery(Environment env, Gateways gateways, GatewaySettings settings) {
+        this(env, gateways, settings, new NumberHealthSettings(java.time.Duration.ofMinutes(15), java.time.Duration.ofSeconds(60)));
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public GatewayDelivery(Environment env, Gateways gateways, GatewaySettings settings, NumberHealthSettings numberHealth) {
         this.env = env;
         this.gateways = gateways;
         this.url = settings.url().strip();
@@ -67,6 +74,8 @@ public class GatewayDelivery {
         this.maxAttempts = settings.maxAttempts();
         this.retryBaseMs = settings.retryBaseMs();
         this.retryMaxMs = settings.retryMaxMs();
+        // the number's health: a chat's pair rate limit is retried after at least this long
+        this.pairRetrySeconds = numberHealth.pairRetry().toSeconds();
         if (this.url.isEmpty()) {
             LOG.info("📭 Reply delivery is off (no WHATSAPP_GATEWAY_URL): replies are stored only");
         } else {
@@ -191,6 +200,16 @@ public class GatewayDelivery {
             return;
         }
         String reason = "gateway answered " + status + (body == null || body.isBlank() ? "" : ": " + shorten(body));
+        // the number's health (docs/delivery.md): answers about the number or the chat, classed apart
+        NumberHealth.Verdict health = NumberHealth.classify(status, body);
+        switch (health.kind()) {
+            case PAUSE -> throw new GatewayNumberRestrictedException(health.reason(), health.reason() + ": " + reason);
+            case OUTSIDE_WINDOW -> throw new GatewayRejectedException(health.reason() + ": " + reason);
+            case RETRY -> throw new GatewayRetryableException(health.reason() + ": " + reason, pairRetrySeconds);
+            default -> {
+                // not about the number: the status decides
+            }
+        }
         if (status == 408 || status == 429 || status >= 500) {
             throw new GatewayRetryableException(reason, retryAfterSeconds(message.getHeader("Retry-After", String.class)));
         }

@@ -121,4 +121,14 @@ public class WorkerControl {
     public void resetBreaker() {
         breaker.reset();
     }
+
+    // the number's health (docs/delivery.md): the route DELETE /api/delivery-pauses/{instance} runs too
+    @ManagedOperation(description = "Resume an instance's reply delivery paused because WhatsApp restricted its number")
+    @ManagedOperationParameter(name = "instance", description = "the paused instance (GET /api/delivery-pauses)")
+    public String resumeInstanceDelivery(String instance) {
+        Object answer = template.requestBodyAndHeader("direct:delivery-resume", null, "instance", instance);
+        return answer != null && String.valueOf(answer).contains("\"resumed_by\"")
+                ? "Delivery of instance " + instance + " resumed; its kept replies go out now"
+                : "The delivery of instance " + instance + " is not paused; nothing changed";
+    }
 }

@@ -169,6 +169,28 @@ class HandoverTest extends AgentTest {
         assertThat(logs.lines()).anyMatch(l -> l.startsWith("🙋 Job #" + jobs[2] + " handed the chat to humans (failed_jobs) until "));
     }
 
+    // the number's health: an instance's own alert URL gets its hand-over alerts
+    @Test
+    void anInstanceWithItsOwnAlertUrlGetsItsHandOverAlertThereAndNotAtTheGlobalOne() throws Exception {
+        String own = "/own-alert/" + instance;
+        var saved = adminApi("PATCH", "/api/instances/" + instance,
+                "{\"agent\":{\"alert_url\":\"" + FakeGateway.baseUrl() + own + "\"}}");
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
+        server().stubFor(post(urlEqualTo(own)).willReturn(json(200, "{}")));
+        server().stubFor(post(urlEqualTo(ALERT)).willReturn(json(200, "{}")));
+        server().stubFor(send("handover-message").willReturn(sent("gw-own-alert")));
+        when("ho-own-alert", completion(structured("handover", "", "policy", "Refund request (ho-own-alert)"),
+                "openai/gpt-4o", 10, 5, 0.0001));
+
+        long job = postMessage("ho-own-alert saya minta refund");
+        awaitDone(job);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !server().findAll(postRequestedFor(urlEqualTo(own))).isEmpty());
+        JsonNode alert = new ObjectMapper().readTree(server().findAll(postRequestedFor(urlEqualTo(own))).get(0).getBodyAsString());
+        assertThat(alert.path("event").asText()).isEqualTo("chat_handover");
+        assertThat(alert.path("job_id").asLong()).isEqualTo(job);
+        assertThat(server().findAll(postRequestedFor(urlEqualTo(ALERT)).withRequestBody(containing("ho-own-alert")))).isEmpty();
+    }
+
     private double handovers(String reason) {
         return meters.find("ai_worker_handovers").tag("reason", reason).counters().stream().mapToDouble(c -> c.count()).sum();
     }
