@@ -1,7 +1,7 @@
 package app.clivy.aiworker.conversation;
 
 import app.clivy.aiworker.instances.ConversationSettings;
-import app.clivy.aiworker.instances.InstanceSettingsApi;
+import app.clivy.aiworker.instances.InstanceDefaults;
 import app.clivy.aiworker.intake.WebhookRejectedException;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -45,9 +45,9 @@ public class ChatHandoffRequest {
             } catch (NumberFormatException e) {
                 minutes = -1;
             }
-            if (minutes < 1 || minutes > InstanceSettingsApi.MAX_HANDOFF_MINUTES) {
+            if (minutes < 1 || minutes > InstanceDefaults.MAX_HANDOFF_MINUTES) {
                 throw WebhookRejectedException.badRequest(
-                        "minutes must be a whole number from 1 to " + InstanceSettingsApi.MAX_HANDOFF_MINUTES);
+                        "minutes must be a whole number from 1 to " + InstanceDefaults.MAX_HANDOFF_MINUTES);
             }
         }
         exchange.setVariable("minutes", minutes);

@@ -1,6 +1,5 @@
 package app.clivy.aiworker.credits;
 
-import app.clivy.aiworker.worker.WorkerSettings;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -21,6 +20,7 @@ import org.quartz.impl.SchedulerRepository;
 import org.quartz.impl.StdSchedulerFactory;
 import org.quartz.utils.ConnectionProvider;
 import org.quartz.utils.DBConnectionManager;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -47,9 +47,10 @@ public class ClusteredQuartz {
 
     @Bean
     ComponentCustomizer clusteredQuartzComponent(DataSource dataSource,
-                                                 WorkerSettings worker, CreditSettings credits) {
+                                                 @Value("${ai-worker.node-id}") String nodeId,
+                                                 @Value("${ai-worker.credits.cluster-checkin-ms}") long checkinMs) {
         return ComponentCustomizer.forType(QuartzComponent.class, component -> component.setSchedulerFactory(
-                new NodeScheduler(component, dataSource, worker.nodeId(), credits.clusterCheckinMs())));
+                new NodeScheduler(component, dataSource, nodeId, checkinMs)));
     }
 
     /** Builds this node's one scheduler, bound to this context's DataSource and CamelContext. */

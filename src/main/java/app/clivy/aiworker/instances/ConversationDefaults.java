@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("ai-worker.conversation")
-public record ConversationDefaults(@Min(0) @Max(InstanceSettingsApi.MAX_QUIET_MS) long quietMs,
-                                   @Min(0) @Max(InstanceSettingsApi.MAX_HANDOFF_MINUTES) int handoffMinutes,
+public record ConversationDefaults(@Min(0) @Max(InstanceDefaults.MAX_QUIET_MS) long quietMs,
+                                   @Min(0) @Max(InstanceDefaults.MAX_HANDOFF_MINUTES) int handoffMinutes,
                                    @Min(0) int echoMinutes) {
 }

@@ -27,11 +27,20 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties("ai-worker.instances")
 public record InstanceDefaults(@Min(0) long cacheMs, boolean enabled,
-                               @NotNull @Size(max = InstanceSettingsApi.MAX_FALLBACKS)
-                               List<@Pattern(regexp = InstanceSettingsApi.MODEL_ID) String> fallbackModels,
+                               @NotNull @Size(max = MAX_FALLBACKS)
+                               List<@Pattern(regexp = MODEL_ID) String> fallbackModels,
                                @DecimalMin("0") BigDecimal dailySpendCapUsd,
                                // global daily spend cap (#21)
                                @DecimalMin("0") BigDecimal globalDailySpendCapUsd) {
+
+    // The limits of an instance's settings, here so the defaults and the admin API
+    // (InstanceSettingsApi) check the same ones.
+    public static final int MAX_FALLBACKS = 10;
+    public static final long MAX_QUIET_MS = 600_000;
+    /** A week: the longest handoff period, and the longest an operator's take-over of a chat. */
+    public static final int MAX_HANDOFF_MINUTES = 7 * 24 * 60;
+    /** An OpenRouter model id: {@code author/slug}, optionally {@code :variant}. */
+    public static final String MODEL_ID = "[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*";
 
     /** The global cap, or null when there is none (unset or 0). */
     public BigDecimal globalCapOrNull() {

@@ -11,9 +11,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import app.clivy.aiworker.knowledge.KnowledgeSettings;
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import app.clivy.aiworker.worker.WorkerSettings;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -38,13 +38,15 @@ public class InstanceSettings {
     private volatile long readAt;
 
     public InstanceSettings(JdbcTemplate db, InstanceDefaults defaults, ConversationDefaults conversation,
-                            WorkerSettings worker, OpenRouterSettings openRouter, KnowledgeSettings knowledge) {
+                            WorkerSettings worker, OpenRouterSettings openRouter,
+                            // knowledge.budget-chars (KnowledgeSettings), read as a value: knowledge uses this cache
+                            @Value("${ai-worker.knowledge.budget-chars}") int knowledgeChars) {
         this.db = db;
         this.defaults = defaults;
         this.conversation = conversation;
         this.systemPrompt = worker.systemPrompt();
         this.model = openRouter.model();
-        this.knowledgeChars = knowledge.budgetChars();
+        this.knowledgeChars = knowledgeChars;
         this.sql = sql("sql/instance-settings-all.sql");
     }
 
@@ -132,7 +134,7 @@ public class InstanceSettings {
     }
 
     /** A stored {@code fallback_models} (a SQL array, or an array) as a list; null stays null (the default). */
-    static List<String> models(Object value) {
+    public static List<String> models(Object value) {
         if (value == null) {
             return null;
         }

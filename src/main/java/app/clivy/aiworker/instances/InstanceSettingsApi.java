@@ -25,13 +25,11 @@ import org.springframework.stereotype.Component;
 public class InstanceSettingsApi {
 
     static final int MAX_PROMPT_CHARS = 20_000;
-    static final int MAX_FALLBACKS = 10;
-    static final long MAX_QUIET_MS = 600_000;
-    /** A week: the longest handoff period, and the longest an operator's take-over of a chat. */
-    public static final int MAX_HANDOFF_MINUTES = 7 * 24 * 60;
+    static final int MAX_FALLBACKS = InstanceDefaults.MAX_FALLBACKS;
+    static final long MAX_QUIET_MS = InstanceDefaults.MAX_QUIET_MS;
+    public static final int MAX_HANDOFF_MINUTES = InstanceDefaults.MAX_HANDOFF_MINUTES;
     static final BigDecimal MAX_CAP = new BigDecimal("1000000");
-    /** An OpenRouter model id: {@code author/slug}, optionally {@code :variant}. */
-    static final String MODEL_ID = "[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._:-]*";
+    static final String MODEL_ID = InstanceDefaults.MODEL_ID;
     private static final Pattern MODEL = Pattern.compile(MODEL_ID);
     private static final Set<String> FIELDS = Set.of("system_prompt", "model", "fallback_models", "enabled",
             "quiet_ms", "handoff_minutes", "daily_spend_cap_usd",

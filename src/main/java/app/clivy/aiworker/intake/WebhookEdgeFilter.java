@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import app.clivy.aiworker.config.SynchronousPlatformHttp;
-import app.clivy.aiworker.operations.JobMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -81,13 +82,13 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
     private final IntakeGate gate;
     private final int maxBodyBytes;
     private final long bodyDeadlineMs;
-    private final ObjectProvider<JobMetrics> metrics;
+    private final ObjectProvider<MeterRegistry> metrics;
     private final ObjectProvider<SynchronousPlatformHttp.Engine> engine;
     private final ObjectProvider<WebhookAuthenticator> authenticator;
     /** the engine, looked up once on the first webhook (the filter is made before the routes) */
     private volatile SynchronousPlatformHttp.Engine routes;
 
-    public WebhookEdgeFilter(IntakeGate gate, IntakeSettings settings, ObjectProvider<JobMetrics> metrics,
+    public WebhookEdgeFilter(IntakeGate gate, IntakeSettings settings, ObjectProvider<MeterRegistry> metrics,
             ObjectProvider<SynchronousPlatformHttp.Engine> engine, ObjectProvider<WebhookAuthenticator> authenticator) {
         this.gate = gate;
         this.authenticator = authenticator;
@@ -303,9 +304,12 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
         response.setContentLength(json.length);
         response.getOutputStream().write(json);
         response.flushBuffer();
-        JobMetrics counter = metrics.getIfAvailable();
-        if (counter != null) {
-            counter.webhookAnswered(refusal.getStatus());
+        // the same counter as JobMetrics.webhookAnswered (the routes' answers), counted here so the
+        // edge does not depend on operations
+        MeterRegistry registry = metrics.getIfAvailable();
+        if (registry != null) {
+            Counter.builder("ai_worker_webhook_requests").description("webhook answers by HTTP status")
+                    .tag("status", String.valueOf(refusal.getStatus())).register(registry).increment();
         }
     }
 

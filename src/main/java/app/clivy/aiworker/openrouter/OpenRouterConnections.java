@@ -1,12 +1,8 @@
 package app.clivy.aiworker.openrouter;
 
+import app.clivy.aiworker.platform.httpclient.IdleGuardedConnections;
 import org.apache.camel.component.http.HttpClientConfigurer;
-import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;
-import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
-import org.apache.hc.core5.http.io.SocketConfig;
-import org.apache.hc.core5.util.TimeValue;
-import org.apache.hc.core5.util.Timeout;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -19,7 +15,8 @@ import org.springframework.context.annotation.Scope;
  * server: a new one instead, rather than a POST sent into a closed socket that fails with
  * NoHttpResponseException, a network error against the breaker; the component exposes no such option,
  * and its default is 2 s), and one idle for {@code evict-idle-ms} is closed by a background evictor,
- * before a server or a NAT drops it silently.
+ * before a server or a NAT drops it silently. The pool itself is platform/httpclient/IdleGuardedConnections
+ * (camel-http has no option for either guard yet).
  */
 @Configuration(value = "openRouterConnectionsConfiguration", proxyBeanMethods = false)
 public class OpenRouterConnections {
@@ -31,21 +28,12 @@ public class OpenRouterConnections {
     @Bean
     @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
     public PoolingHttpClientConnectionManager openRouterConnectionManager(OpenRouterSettings settings) {
-        return PoolingHttpClientConnectionManagerBuilder.create()
-                .setMaxConnTotal(settings.maxConnections())
-                .setMaxConnPerRoute(settings.maxConnections())
-                .setDefaultSocketConfig(SocketConfig.custom()
-                        .setSoTimeout(Timeout.ofMilliseconds(settings.timeoutMs())).build())
-                .setDefaultConnectionConfig(ConnectionConfig.custom()
-                        .setConnectTimeout(Timeout.ofMilliseconds(settings.connectTimeoutMs()))
-                        .setSocketTimeout(Timeout.ofMilliseconds(settings.timeoutMs()))
-                        .setValidateAfterInactivity(TimeValue.ofMilliseconds(settings.validateAfterInactivityMs()))
-                        .build())
-                .build();
+        return IdleGuardedConnections.pool(settings.maxConnections(), settings.timeoutMs(),
+                settings.connectTimeoutMs(), settings.validateAfterInactivityMs());
     }
 
     @Bean
     public HttpClientConfigurer openRouterHttpClient(OpenRouterSettings settings) {
-        return builder -> builder.evictIdleConnections(TimeValue.ofMilliseconds(settings.evictIdleMs()));
+        return IdleGuardedConnections.evictingIdle(settings.evictIdleMs());
     }
 }

@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.event.CircuitBreakerOnStateTransitionEvent;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
 import org.springframework.stereotype.Component;
 
@@ -27,10 +29,16 @@ public class JobSlots extends ClaimSlots {
         this(settings.concurrency(), template, openRouterCircuitBreaker);
     }
 
-    JobSlots(int capacity, ProducerTemplate template, CircuitBreaker openRouterCircuitBreaker) {
+    public JobSlots(int capacity, ProducerTemplate template, CircuitBreaker openRouterCircuitBreaker) {
         super(capacity, template, "direct:claim-jobs", "lease_token");
         this.openRouter = openRouterCircuitBreaker;
         openRouterCircuitBreaker.getEventPublisher().onStateTransition(this::onBreakerTransition);
+    }
+
+    /** The thread pool profile {@code jobPool} that runs claimed jobs (these slots keep at most {@code concurrency} in flight). */
+    @Bean
+    static CamelContextConfiguration jobPoolProfile(WorkerSettings settings) {
+        return ClaimSlots.threadPool("jobPool", settings.concurrency());
     }
 
     /**

@@ -1,11 +1,9 @@
 package app.clivy.aiworker.worker;
 
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
-import org.apache.camel.spring.boot.CamelContextConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Who this node is in leases, and the pool its jobs run on. */
+/** Who this node is in leases (the pool its jobs run on: JobSlots). */
 @Configuration
 public class WorkerNode {
 
@@ -24,11 +22,5 @@ public class WorkerNode {
 
     public long getLeaseSeconds() {
         return leaseSeconds;
-    }
-
-    /** The thread pool profile {@code jobPool} that runs claimed jobs ({@link JobSlots} keeps at most {@code concurrency} in flight). */
-    @Bean
-    public CamelContextConfiguration jobPoolProfile(WorkerSettings settings) {
-        return ClaimSlots.threadPool("jobPool", settings.concurrency());
     }
 }
