@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import app.clivy.aiworker.instances.InstanceSettings;
+import app.clivy.aiworker.instances.InstanceSettingsCache;
 import app.clivy.aiworker.openrouter.OpenRouterUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +40,11 @@ public class AgentAnswers {
     private final AgentSettings settings;
     private final MeterRegistry meters;
     private final OpenRouterUser users;
-    private final InstanceSettings instances;
+    private final InstanceSettingsCache instances;
     private final ChatKeywords keywords;
     private final Set<String> plainModels = ConcurrentHashMap.newKeySet();
 
-    public AgentAnswers(AgentSettings settings, MeterRegistry meters, OpenRouterUser users, InstanceSettings instances,
+    public AgentAnswers(AgentSettings settings, MeterRegistry meters, OpenRouterUser users, InstanceSettingsCache instances,
                         ChatKeywords keywords) {
         this.settings = settings;
         this.keywords = keywords;

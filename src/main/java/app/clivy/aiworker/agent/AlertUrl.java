@@ -1,7 +1,7 @@
 package app.clivy.aiworker.agent;
 
 import app.clivy.aiworker.credits.CreditAlert;
-import app.clivy.aiworker.instances.InstanceSettings;
+import app.clivy.aiworker.instances.InstanceSettingsCache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;
@@ -17,9 +17,9 @@ public class AlertUrl {
 
     private final ObjectMapper json = new ObjectMapper();
     private final CreditAlert global;
-    private final InstanceSettings instances;
+    private final InstanceSettingsCache instances;
 
-    public AlertUrl(CreditAlert global, InstanceSettings instances) {
+    public AlertUrl(CreditAlert global, InstanceSettingsCache instances) {
         this.global = global;
         this.instances = instances;
     }

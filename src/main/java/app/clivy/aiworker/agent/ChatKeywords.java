@@ -6,8 +6,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
-import app.clivy.aiworker.instances.InstanceSettings;
-import app.clivy.aiworker.intake.WebhookRejectedException;
+import app.clivy.aiworker.http.HttpRefusal;
+import app.clivy.aiworker.instances.InstanceSettingsCache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;
@@ -35,9 +35,9 @@ public class ChatKeywords {
 
     private final ObjectMapper json = new ObjectMapper();
     private final AgentSettings defaults;
-    private final InstanceSettings instances;
+    private final InstanceSettingsCache instances;
 
-    public ChatKeywords(AgentSettings defaults, InstanceSettings instances) {
+    public ChatKeywords(AgentSettings defaults, InstanceSettingsCache instances) {
         this.defaults = defaults;
         this.instances = instances;
     }
@@ -142,7 +142,7 @@ public class ChatKeywords {
     /** Checks an instance's {@code agent} settings object (admin API): 400 naming the bad field. */
     public static void check(JsonNode agent) {
         if (!agent.isObject()) {
-            throw WebhookRejectedException.badRequest("agent must be an object with any of " + String.join(", ", FIELDS));
+            throw HttpRefusal.badRequest("agent must be an object with any of " + String.join(", ", FIELDS));
         }
         for (Iterator<String> names = agent.fieldNames(); names.hasNext(); ) {
             String name = names.next();
@@ -150,19 +150,19 @@ public class ChatKeywords {
             switch (name) {
                 case "opt_out_words", "start_words" -> {
                     if (!value.isNull() && (!value.isArray() || value.size() > 20)) {
-                        throw WebhookRejectedException.badRequest("agent." + name + " must be an array of at most 20 words");
+                        throw HttpRefusal.badRequest("agent." + name + " must be an array of at most 20 words");
                     }
                     if (value.isArray()) {
                         for (JsonNode w : value) {
                             if (!w.isTextual() || w.asText().isBlank() || w.asText().length() > 40) {
-                                throw WebhookRejectedException.badRequest("agent." + name + " must hold words of 1 to 40 characters");
+                                throw HttpRefusal.badRequest("agent." + name + " must hold words of 1 to 40 characters");
                             }
                         }
                     }
                 }
                 case "opt_out_message", "opt_in_message", "handover_message" -> {
                     if (!value.isNull() && (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 1000)) {
-                        throw WebhookRejectedException.badRequest("agent." + name + " must be a text of 1 to 1000 characters");
+                        throw HttpRefusal.badRequest("agent." + name + " must be a text of 1 to 1000 characters");
                     }
                 }
                 // opening hours (agent/OpeningHours)
@@ -171,16 +171,16 @@ public class ChatKeywords {
                 // read and typing signals on or off (#25, 25b)
                 case "read_and_typing" -> {
                     if (!value.isNull() && !value.isBoolean()) {
-                        throw WebhookRejectedException.badRequest("agent." + name + " must be true or false");
+                        throw HttpRefusal.badRequest("agent." + name + " must be true or false");
                     }
                 }
                 // the number's health: where the instance's alerts go (agent/AlertUrl)
                 case "alert_url" -> {
                     if (!value.isNull() && (!value.isTextual() || !AlertUrl.valid(value.asText()))) {
-                        throw WebhookRejectedException.badRequest("agent.alert_url must be an http or https URL");
+                        throw HttpRefusal.badRequest("agent.alert_url must be an http or https URL");
                     }
                 }
-                default -> throw WebhookRejectedException.badRequest("agent." + name + " is not a setting; the agent settings are "
+                default -> throw HttpRefusal.badRequest("agent." + name + " is not a setting; the agent settings are "
                         + String.join(", ", FIELDS));
             }
         }

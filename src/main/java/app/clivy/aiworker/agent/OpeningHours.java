@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import app.clivy.aiworker.instances.InstanceSettings;
-import app.clivy.aiworker.intake.WebhookRejectedException;
+import app.clivy.aiworker.http.HttpRefusal;
+import app.clivy.aiworker.instances.InstanceSettingsCache;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -39,11 +39,11 @@ public class OpeningHours {
 
     private final ObjectMapper json = new ObjectMapper();
     private final AgentSettings.OpeningHoursDefaults defaults;
-    private final InstanceSettings instances;
+    private final InstanceSettingsCache instances;
     private final Clock clock;
     private final Map<String, OpeningSchedule> schedules = new ConcurrentHashMap<>();
 
-    public OpeningHours(AgentSettings settings, InstanceSettings instances, Clock clock) {
+    public OpeningHours(AgentSettings settings, InstanceSettingsCache instances, Clock clock) {
         this.defaults = settings.openingHours();
         this.instances = instances;
         this.clock = clock;
@@ -220,13 +220,13 @@ public class OpeningHours {
         switch (name) {
             case "opening_hours" -> {
                 if (!value.isTextual()) {
-                    throw WebhookRejectedException.badRequest("agent.opening_hours must be a weekly schedule such as \""
+                    throw HttpRefusal.badRequest("agent.opening_hours must be a weekly schedule such as \""
                             + OpeningSchedule.EXAMPLE + "\" (empty = always open)");
                 }
                 try {
                     OpeningSchedule.parse(value.asText());
                 } catch (IllegalArgumentException e) {
-                    throw WebhookRejectedException.badRequest("agent.opening_hours: " + e.getMessage());
+                    throw HttpRefusal.badRequest("agent.opening_hours: " + e.getMessage());
                 }
             }
             case "time_zone" -> {
@@ -239,17 +239,17 @@ public class OpeningHours {
                     }
                 }
                 if (!valid) {
-                    throw WebhookRejectedException.badRequest("agent.time_zone must be an IANA time zone such as Asia/Jakarta");
+                    throw HttpRefusal.badRequest("agent.time_zone must be an IANA time zone such as Asia/Jakarta");
                 }
             }
             case "after_hours" -> {
                 if (!value.isTextual() || !MODES.contains(value.asText())) {
-                    throw WebhookRejectedException.badRequest("agent.after_hours must be one of " + String.join(", ", MODES));
+                    throw HttpRefusal.badRequest("agent.after_hours must be one of " + String.join(", ", MODES));
                 }
             }
             default -> {
                 if (!value.isTextual() || value.asText().isBlank() || value.asText().length() > 2000) {
-                    throw WebhookRejectedException.badRequest("agent." + name + " must be a text of 1 to 2000 characters");
+                    throw HttpRefusal.badRequest("agent." + name + " must be a text of 1 to 2000 characters");
                 }
             }
         }

@@ -3,8 +3,8 @@ package app.clivy.aiworker.context;
 import java.util.List;
 import java.util.Map;
 
-import app.clivy.aiworker.instances.InstanceSettings;
-import app.clivy.aiworker.instances.Settings;
+import app.clivy.aiworker.instances.EffectiveSettings;
+import app.clivy.aiworker.instances.InstanceSettingsCache;
 import app.clivy.aiworker.knowledge.PassageHit;
 import app.clivy.aiworker.knowledge.Retrieval;
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
@@ -29,13 +29,13 @@ public class ContextBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(ContextBuilder.class);
 
     private final ObjectMapper json = new ObjectMapper();
-    private final InstanceSettings settings;
+    private final InstanceSettingsCache settings;
     private final int maxTokens;
     private final double temperature;
     private final int messageChars;
     private final OpenRouterUser users;
 
-    public ContextBuilder(OpenRouterUser users, InstanceSettings settings, OpenRouterSettings openRouter,
+    public ContextBuilder(OpenRouterUser users, InstanceSettingsCache settings, OpenRouterSettings openRouter,
                           ContextSettings context) {
         this.users = users;
         this.settings = settings;
@@ -76,7 +76,7 @@ public class ContextBuilder {
         JsonNode input = json.readTree(String.valueOf(job.get("input_json")));
         JsonNode history = json.readTree(String.valueOf(context.get("history")));
 
-        Settings instance = settings.of(String.valueOf(job.get("instance")));
+        EffectiveSettings instance = settings.of(String.valueOf(job.get("instance")));
         StringBuilder system = new StringBuilder(instance.systemPrompt());
         if (retrieval != null && !retrieval.passages().isEmpty()) {
             appendKnowledge(system, retrieval.passages());

@@ -1,8 +1,8 @@
 package app.clivy.aiworker.conversation;
 
+import app.clivy.aiworker.http.HttpRefusal;
 import app.clivy.aiworker.instances.ConversationSettings;
 import app.clivy.aiworker.instances.InstanceDefaults;
-import app.clivy.aiworker.intake.WebhookRejectedException;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -36,7 +36,7 @@ public class ChatHandoffRequest {
         if (raw == null || raw.isBlank()) {
             minutes = settings.handoffMinutes(instance);
             if (minutes < 1) {
-                throw WebhookRejectedException.badRequest("minutes must be given: this instance's handoff is off"
+                throw HttpRefusal.badRequest("minutes must be given: this instance's handoff is off"
                         + " (handoff_minutes 0), so it has no handoff period to default to");
             }
         } else {
@@ -46,7 +46,7 @@ public class ChatHandoffRequest {
                 minutes = -1;
             }
             if (minutes < 1 || minutes > InstanceDefaults.MAX_HANDOFF_MINUTES) {
-                throw WebhookRejectedException.badRequest(
+                throw HttpRefusal.badRequest(
                         "minutes must be a whole number from 1 to " + InstanceDefaults.MAX_HANDOFF_MINUTES);
             }
         }
@@ -56,7 +56,7 @@ public class ChatHandoffRequest {
     private static String required(Exchange exchange, String name) {
         String value = exchange.getMessage().getHeader(name, String.class);
         if (value == null || value.isBlank() || value.length() > 200) {
-            throw WebhookRejectedException.badRequest(name + " must be given (at most 200 characters)");
+            throw HttpRefusal.badRequest(name + " must be given (at most 200 characters)");
         }
         return value;
     }

@@ -32,7 +32,7 @@ import org.springframework.util.StringUtils;
  * transaction: the pool's URL gets {@code prepareThreshold=0} (no server-side prepared statements,
  * which another session would not know), and the session-bound work, Flyway's migrations and LISTEN,
  * goes to {@code DB_DIRECT_HOST}/{@code DB_DIRECT_PORT}. Without a direct connection the listener
- * routes stay off ({@link ListenerRoutes}) and the sweeps wake the worker.
+ * routes stay off ({@link app.clivy.aiworker.wakeup.ListenerRoutes}) and the sweeps wake the worker.
  */
 public class DatabaseSelection implements ApplicationContextInitializer<ConfigurableApplicationContext>, Ordered {
 

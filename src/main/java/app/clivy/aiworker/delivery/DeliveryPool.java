@@ -1,6 +1,7 @@
 package app.clivy.aiworker.delivery;
 
-import app.clivy.aiworker.worker.ClaimSlots;
+import app.clivy.aiworker.claim.ClaimSlots;
+import app.clivy.aiworker.gateway.GatewaySettings;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.annotation.Bean;

@@ -2,7 +2,8 @@ package app.clivy.aiworker.delivery;
 
 import java.time.Duration;
 
-import app.clivy.aiworker.http.ConsecutiveFailureBreaker;
+import app.clivy.aiworker.gateway.GatewaySettings;
+import app.clivy.aiworker.platform.breaker.ConsecutiveFailureBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import app.clivy.aiworker.gateway.GatewayReply;
+import app.clivy.aiworker.gateway.GatewaySettings;
 import app.clivy.aiworker.gateway.Gateways;
 import app.clivy.aiworker.gateway.SendRequest;
 import app.clivy.aiworker.gateway.WhatsAppGateway;

@@ -6,7 +6,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.PropertySource;
 
 /**
- * Defines {@code ai-worker.gateway.enabled} (whether the delivery routes start, config/RouteSwitches): true when
+ * Defines {@code ai-worker.gateway.enabled} (whether the delivery routes start, platform/routes/RouteSwitches): true when
  * {@code ai-worker.gateway.url} is set. Read on each lookup, so a URL from any later property
  * source counts; an explicit {@code ai-worker.gateway.enabled} elsewhere wins (this source is last).
  */

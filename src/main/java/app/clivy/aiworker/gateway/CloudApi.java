@@ -72,7 +72,7 @@ public class CloudApi implements WhatsAppGateway {
         String phoneNumberId = text(metadata, "phone_number_id", path + ".metadata.phone_number_id", true);
         // it becomes a path segment of the reply's URL (/{phone_number_id}/messages): Meta's ids are digits
         if (!PHONE_NUMBER_ID.matcher(phoneNumberId).matches()) {
-            throw app.clivy.aiworker.intake.WebhookRejectedException.badRequest(path + ".metadata.phone_number_id must be digits");
+            throw app.clivy.aiworker.http.HttpRefusal.badRequest(path + ".metadata.phone_number_id must be digits");
         }
         Map<String, String> names = new HashMap<>();
         JsonNode contacts = array(value, "contacts", path + ".contacts");

@@ -1,10 +1,9 @@
 package app.clivy.aiworker.gateway;
 
-import app.clivy.aiworker.delivery.GatewaySettings;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
-import app.clivy.aiworker.intake.WebhookRejectedException;
+import app.clivy.aiworker.http.HttpRefusal;
 import org.apache.camel.Header;
 import org.springframework.stereotype.Component;
 
@@ -27,17 +26,17 @@ public class CloudApiVerification {
     public String verify(@Header("hub.mode") String mode, @Header("hub.verify_token") String token,
                          @Header("hub.challenge") String challenge) {
         if (!"subscribe".equals(mode)) {
-            throw new WebhookRejectedException(403, "forbidden", "hub.mode must be subscribe");
+            throw new HttpRefusal(403, "forbidden", "hub.mode must be subscribe");
         }
         if (verifyToken == null) {
-            throw new WebhookRejectedException(403, "forbidden", "no verify token is configured (WHATSAPP_CLOUD_VERIFY_TOKEN)");
+            throw new HttpRefusal(403, "forbidden", "no verify token is configured (WHATSAPP_CLOUD_VERIFY_TOKEN)");
         }
         if (token == null || !MessageDigest.isEqual(verifyToken, token.getBytes(StandardCharsets.UTF_8))) {
-            throw new WebhookRejectedException(403, "forbidden", "hub.verify_token does not match");
+            throw new HttpRefusal(403, "forbidden", "hub.verify_token does not match");
         }
         // Meta sends a number; anything else is not echoed into our answer
         if (challenge == null || !challenge.matches("[A-Za-z0-9_.-]{1,256}")) {
-            throw WebhookRejectedException.badRequest("hub.challenge is missing or not a plain token");
+            throw HttpRefusal.badRequest("hub.challenge is missing or not a plain token");
         }
         return challenge;
     }

@@ -3,7 +3,7 @@ package app.clivy.aiworker.gateway;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
-import app.clivy.aiworker.intake.WebhookRejectedException;
+import app.clivy.aiworker.http.HttpRefusal;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -18,10 +18,10 @@ public final class EventFields {
     public static JsonNode object(JsonNode parent, String field, String path) {
         JsonNode node = parent.get(field);
         if (node == null || node.isNull()) {
-            throw WebhookRejectedException.badRequest(path + " is missing");
+            throw HttpRefusal.badRequest(path + " is missing");
         }
         if (!node.isObject()) {
-            throw WebhookRejectedException.badRequest(path + " must be an object");
+            throw HttpRefusal.badRequest(path + " must be an object");
         }
         return node;
     }
@@ -33,7 +33,7 @@ public final class EventFields {
             return null;
         }
         if (!node.isObject()) {
-            throw WebhookRejectedException.badRequest(path + " must be an object");
+            throw HttpRefusal.badRequest(path + " must be an object");
         }
         return node;
     }
@@ -45,7 +45,7 @@ public final class EventFields {
             return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
         }
         if (!node.isArray()) {
-            throw WebhookRejectedException.badRequest(path + " must be an array");
+            throw HttpRefusal.badRequest(path + " must be an array");
         }
         return node;
     }
@@ -54,12 +54,12 @@ public final class EventFields {
         JsonNode node = parent.get(field);
         if (node == null || node.isNull()) {
             if (required) {
-                throw WebhookRejectedException.badRequest(path + " is missing");
+                throw HttpRefusal.badRequest(path + " is missing");
             }
             return null;
         }
         if (!node.isTextual()) {
-            throw WebhookRejectedException.badRequest(path + " must be a string");
+            throw HttpRefusal.badRequest(path + " must be a string");
         }
         return checked(node.asText(), path, required);
     }
@@ -79,7 +79,7 @@ public final class EventFields {
             return false;
         }
         if (!node.isBoolean()) {
-            throw WebhookRejectedException.badRequest(path + " must be a boolean");
+            throw HttpRefusal.badRequest(path + " must be a boolean");
         }
         return node.booleanValue();
     }
@@ -138,14 +138,14 @@ public final class EventFields {
 
     static String checked(String value, String path, boolean required) {
         if (required && value.isBlank()) {
-            throw WebhookRejectedException.badRequest(path + " must not be empty");
+            throw HttpRefusal.badRequest(path + " must not be empty");
         }
         if (value.indexOf('\u0000') >= 0) {
-            throw WebhookRejectedException.badRequest(path + " must not contain NUL characters");
+            throw HttpRefusal.badRequest(path + " must not contain NUL characters");
         }
         if (hasLoneSurrogate(value)) {
             // a JSON escape such as \\ud800 alone decodes to half a character, which UTF-8 cannot store
-            throw WebhookRejectedException.badRequest(path + " must be valid Unicode text (it holds an unpaired surrogate escape)");
+            throw HttpRefusal.badRequest(path + " must be valid Unicode text (it holds an unpaired surrogate escape)");
         }
         return value;
     }

@@ -64,7 +64,7 @@ public class EvolutionApi implements WhatsAppGateway {
 
     private InboundMessage message(String instance, JsonNode data, String path) {
         if (!data.isObject()) {
-            throw app.clivy.aiworker.intake.WebhookRejectedException.badRequest(path + " must be an object");
+            throw app.clivy.aiworker.http.HttpRefusal.badRequest(path + " must be an object");
         }
         JsonNode key = object(data, "key", path + ".key");
         String id = text(key, "id", path + ".key.id", true);

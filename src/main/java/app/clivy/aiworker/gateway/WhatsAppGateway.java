@@ -20,7 +20,7 @@ public interface WhatsAppGateway {
     /**
      * The messages of one event: usually one, several for gateways that batch, each possibly
      * {@link InboundMessage#ignored ignored} with the reason. Bad input throws a 400
-     * {@link app.clivy.aiworker.intake.WebhookRejectedException} naming the field.
+     * {@link app.clivy.aiworker.http.HttpRefusal} naming the field.
      *
      * @param event  the event as JSON
      * @param fields the other fields of a form post (empty for JSON posts)

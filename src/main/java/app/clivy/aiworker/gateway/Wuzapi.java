@@ -4,7 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import app.clivy.aiworker.delivery.GatewaySettings;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -76,7 +75,7 @@ public class Wuzapi implements WhatsAppGateway {
                 instance = userId;
             }
             if (instance == null) {
-                throw app.clivy.aiworker.intake.WebhookRejectedException.badRequest("instanceName is missing, and neither "
+                throw app.clivy.aiworker.http.HttpRefusal.badRequest("instanceName is missing, and neither "
                         + "the post's token nor its userID names an instance (ai-worker.gateway.instances.<instance>.token "
                         + "or .wuzapi-user-id)");
             }

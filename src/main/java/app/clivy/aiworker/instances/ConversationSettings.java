@@ -6,9 +6,9 @@ import org.springframework.stereotype.Component;
 @Component("conversationSettings")
 public class ConversationSettings {
 
-    private final InstanceSettings settings;
+    private final InstanceSettingsCache settings;
 
-    public ConversationSettings(InstanceSettings settings) {
+    public ConversationSettings(InstanceSettingsCache settings) {
         this.settings = settings;
     }
 

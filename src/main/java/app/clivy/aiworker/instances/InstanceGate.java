@@ -16,10 +16,10 @@ import org.springframework.stereotype.Component;
 @Component("instanceGate")
 public class InstanceGate {
 
-    private final InstanceSettings settings;
+    private final InstanceSettingsCache settings;
     private final InstanceDefaults defaults;
 
-    public InstanceGate(InstanceSettings settings, InstanceDefaults defaults) {
+    public InstanceGate(InstanceSettingsCache settings, InstanceDefaults defaults) {
         this.settings = settings;
         this.defaults = defaults;
     }
@@ -32,7 +32,7 @@ public class InstanceGate {
     public void check(Exchange exchange) {
         Map<?, ?> job = exchange.getVariable("job", Map.class);
         String instance = String.valueOf(job.get("instance"));
-        Settings s = settings.of(instance);
+        EffectiveSettings s = settings.of(instance);
         exchange.setVariable("settings", s);
         if (!s.enabled()) {
             throw new InstanceDisabledException("instance " + instance + " is disabled in its settings; no call made");

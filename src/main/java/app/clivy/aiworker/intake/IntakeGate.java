@@ -1,5 +1,6 @@
 package app.clivy.aiworker.intake;
 
+import app.clivy.aiworker.http.HttpRefusal;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,19 +40,19 @@ public class IntakeGate {
     }
 
     /** The 503 for a webhook that arrives while the gate is not open, or null while it is. */
-    public WebhookRejectedException refusal() {
+    public HttpRefusal refusal() {
         return switch (state()) {
             case OPEN -> null;
-            case STARTING -> new WebhookRejectedException(503, "starting",
+            case STARTING -> new HttpRefusal(503, "starting",
                     "this worker is starting; send the message again later", retryAfterSeconds);
-            case SHUTTING_DOWN -> new WebhookRejectedException(503, "shutting_down",
+            case SHUTTING_DOWN -> new HttpRefusal(503, "shutting_down",
                     "this worker is shutting down; send the message again later", retryAfterSeconds);
         };
     }
 
     /** Passes while open; throws the 503 {@link #refusal()} otherwise (the intake route's first step). */
     public void check() {
-        WebhookRejectedException refusal = refusal();
+        HttpRefusal refusal = refusal();
         if (refusal != null) {
             throw refusal;
         }

@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 
+import app.clivy.aiworker.http.HttpRefusal;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
@@ -243,8 +244,8 @@ public class IntakeStore implements DisposableBean {
     }
 
     /** Nothing stored: the gateway sends it again, to this node once it is back or to another. */
-    private WebhookRejectedException stopped() {
-        return new WebhookRejectedException(503, "shutting_down",
+    private HttpRefusal stopped() {
+        return new HttpRefusal(503, "shutting_down",
                 "this worker is shutting down; send the message again later", retryAfterSeconds);
     }
 }

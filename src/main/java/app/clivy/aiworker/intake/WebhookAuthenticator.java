@@ -17,7 +17,8 @@ import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import app.clivy.aiworker.delivery.GatewaySettings;
+import app.clivy.aiworker.gateway.GatewaySettings;
+import app.clivy.aiworker.http.HttpRefusal;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -136,7 +137,7 @@ public class WebhookAuthenticator {
      * a post that cannot be authentic whatever its body (no credential header while credentials are
      * configured; no credential at all from a client that is not local), or null.
      */
-    public WebhookRejectedException beforeBody(HttpServletRequest request) {
+    public HttpRefusal beforeBody(HttpServletRequest request) {
         boolean configured;
         try {
             configured = anyConfigured(true);
@@ -177,7 +178,7 @@ public class WebhookAuthenticator {
 
     /**
      * The intake route's step, before parsing: variable {@code admission} = what the post's
-     * credential admits ({@link Admission}), or a 401 {@link WebhookRejectedException}.
+     * credential admits ({@link Admission}), or a 401 {@link HttpRefusal}.
      */
     public void authenticateRequest(Exchange exchange) {
         var message = exchange.getIn();
@@ -288,7 +289,7 @@ public class WebhookAuthenticator {
         }
     }
 
-    /** The shared credential's check: passes an authentic request; otherwise throws a 401 {@link WebhookRejectedException}. */
+    /** The shared credential's check: passes an authentic request; otherwise throws a 401 {@link HttpRefusal}. */
     public void authenticate(@Header("X-Webhook-Token") String presentedToken,
                              @Header("X-Hub-Signature-256") String signature,
                              @Body byte[] body) {
@@ -331,12 +332,12 @@ public class WebhookAuthenticator {
         }
     }
 
-    private static WebhookRejectedException notLocal() {
+    private static HttpRefusal notLocal() {
         return unauthorized("no webhook credential is configured, so only posts from this host (not through a proxy or tunnel) "
                 + "are taken: set WEBHOOK_TOKEN and send it in X-Webhook-Token");
     }
 
-    private WebhookRejectedException noCredential() {
+    private HttpRefusal noCredential() {
         StringBuilder missing = new StringBuilder("no credential: " + TOKEN_HEADER + " header is missing");
         if (hmacSecret != null || cloudAppSecret != null) {
             missing.append(", ").append(HUB_SIGNATURE).append(" header is missing");
@@ -379,7 +380,7 @@ public class WebhookAuthenticator {
         }
     }
 
-    private static WebhookRejectedException unauthorized(String message) {
-        return new WebhookRejectedException(401, "unauthorized", message);
+    private static HttpRefusal unauthorized(String message) {
+        return new HttpRefusal(401, "unauthorized", message);
     }
 }

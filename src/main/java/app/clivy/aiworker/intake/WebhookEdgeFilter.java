@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
-import app.clivy.aiworker.config.SynchronousPlatformHttp;
+import app.clivy.aiworker.http.HttpRefusal;
+import app.clivy.aiworker.platform.platformhttp.SynchronousPlatformHttp;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.AsyncContext;
@@ -119,7 +120,7 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
             chain.doFilter(body instanceof byte[] bytes ? new ReadBody(request, bytes) : request, response);
             return;
         }
-        WebhookRejectedException refusal = gate.refusal();
+        HttpRefusal refusal = gate.refusal();
         if (refusal == null && "POST".equals(request.getMethod())) {
             refusal = unsupportedContentType(request.getContentType());
             if (refusal == null) {
@@ -154,7 +155,7 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
                 : routes.consumerFor(request.getMethod(), request.getRequestURI().substring(request.getContextPath().length()));
     }
 
-    private static WebhookRejectedException unsupportedContentType(String contentType) {
+    private static HttpRefusal unsupportedContentType(String contentType) {
         if (contentType == null || contentType.isBlank()) {
             return null;
         }
@@ -166,15 +167,15 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
         } catch (InvalidMediaTypeException e) {
             // answered as unsupported below
         }
-        return new WebhookRejectedException(415, "unsupported_media_type", "Content-Type must be "
+        return new HttpRefusal(415, "unsupported_media_type", "Content-Type must be "
                 + ACCEPTED_CONTENT_TYPES.stream().map(MediaType::toString).collect(Collectors.joining(" or ")));
     }
 
-    private WebhookRejectedException tooLarge(long contentLength) {
+    private HttpRefusal tooLarge(long contentLength) {
         if (contentLength <= maxBodyBytes) {
             return null;
         }
-        return new WebhookRejectedException(413, "payload_too_large",
+        return new HttpRefusal(413, "payload_too_large",
                 "request body is " + contentLength + " bytes; the limit is " + maxBodyBytes);
     }
 
@@ -224,7 +225,7 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
                 total += n;
                 if (total > maxBodyBytes) {
                     // the rest is not read: the answer closes the connection
-                    end(new WebhookRejectedException(413, "payload_too_large",
+                    end(new HttpRefusal(413, "payload_too_large",
                             "request body is more than " + maxBodyBytes + " bytes; the limit is " + maxBodyBytes));
                     return;
                 }
@@ -255,13 +256,13 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
         @Override
         public void onError(Throwable failure) {
             // the client hung up or stalled mid-body: never an empty 200, which a gateway takes as stored
-            end(WebhookRejectedException.badRequest("request body could not be read"));
+            end(HttpRefusal.badRequest("request body could not be read"));
         }
 
         @Override
         public void onTimeout(AsyncEvent event) {
             // a client that dribbles its body would hold the connection: cut it off at the deadline
-            end(new WebhookRejectedException(408, "request_timeout",
+            end(new HttpRefusal(408, "request_timeout",
                     "the request body took longer than " + bodyDeadlineMs + " ms"));
         }
 
@@ -281,7 +282,7 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
         }
 
         /** A refusal, once, and the connection closed after it (the rest of the body is not read). */
-        private void end(WebhookRejectedException refusal) {
+        private void end(HttpRefusal refusal) {
             if (!done.compareAndSet(false, true)) {
                 return;
             }
@@ -294,7 +295,7 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
         }
     }
 
-    private void answer(HttpServletResponse response, WebhookRejectedException refusal) throws IOException {
+    private void answer(HttpServletResponse response, HttpRefusal refusal) throws IOException {
         response.setStatus(refusal.getStatus());
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         if (refusal.getRetryAfter() != null) {
@@ -313,7 +314,7 @@ public class WebhookEdgeFilter extends OncePerRequestFilter {
         }
     }
 
-    private void answerQuietly(HttpServletResponse response, WebhookRejectedException refusal) {
+    private void answerQuietly(HttpServletResponse response, HttpRefusal refusal) {
         try {
             answer(response, refusal);
         } catch (IOException | IllegalStateException gone) {

@@ -13,6 +13,7 @@ import app.clivy.aiworker.gateway.Gateways;
 import app.clivy.aiworker.gateway.InboundMessage;
 import app.clivy.aiworker.gateway.MessageContent;
 import app.clivy.aiworker.gateway.WhatsAppGateway;
+import app.clivy.aiworker.http.HttpRefusal;
 import app.clivy.aiworker.instances.ConversationDefaults;
 import app.clivy.aiworker.instances.ConversationSettings;
 import app.clivy.aiworker.worker.WorkerSettings;
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads a webhook post into the row values the intake route stores, one per message, or says why
- * a message is ignored, or rejects the post with a {@link WebhookRejectedException} that names the
+ * a message is ignored, or rejects the post with a {@link HttpRefusal} that names the
  * problem. Which gateway posted it: the path ({@code /webhook/ai/{gateway}}) when given, else the
  * shape ({@link Gateways#recognise}); each gateway's own fields are read by its
  * {@link WhatsAppGateway} bean. A form post ({@code application/x-www-form-urlencoded}, wuzapi's
@@ -79,7 +80,7 @@ public class WebhookEventParser {
 
     List<Map<String, Object>> read(byte[] body, String contentType, WhatsAppGateway forced, Exchange exchange) {
         if (body == null || body.length == 0) {
-            throw WebhookRejectedException.badRequest("request body is empty; expected a JSON gateway event");
+            throw HttpRefusal.badRequest("request body is empty; expected a JSON gateway event");
         }
         Map<String, String> fields = Map.of();
         byte[] event = body;
@@ -88,7 +89,7 @@ public class WebhookEventParser {
             fields = multipart ? WebhookFormBody.multipartFields(body, contentType) : formFields(body);
             String jsonData = fields.get("jsonData");
             if (jsonData == null || jsonData.isBlank()) {
-                throw WebhookRejectedException.badRequest("form post without a jsonData field");
+                throw HttpRefusal.badRequest("form post without a jsonData field");
             }
             event = jsonData.getBytes(StandardCharsets.UTF_8);
             if (forced == null) {
@@ -99,12 +100,12 @@ public class WebhookEventParser {
         try {
             root = json.readTree(event);
         } catch (JsonProcessingException e) {
-            throw WebhookRejectedException.badRequest("malformed JSON: " + e.getOriginalMessage());
+            throw HttpRefusal.badRequest("malformed JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
-            throw WebhookRejectedException.badRequest("unreadable body: " + e.getMessage());
+            throw HttpRefusal.badRequest("unreadable body: " + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw WebhookRejectedException.badRequest("body must be a JSON object");
+            throw HttpRefusal.badRequest("body must be a JSON object");
         }
         WhatsAppGateway gateway = forced != null ? forced : gateways.recognise(root);
         exchange.setVariable("gateway", gateway.name());
@@ -204,7 +205,7 @@ public class WebhookEventParser {
         String name = rest.substring(1).split("/")[0];
         WhatsAppGateway gateway = gateways.named(name);
         if (gateway == null) {
-            throw new WebhookRejectedException(404, "unknown_gateway",
+            throw new HttpRefusal(404, "unknown_gateway",
                     "no gateway named " + shorten(name) + "; the webhook paths are /webhook/ai and /webhook/ai/{"
                             + String.join("|", gateways.names()) + "}");
         }
@@ -223,7 +224,7 @@ public class WebhookEventParser {
                 String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
                 fields.putIfAbsent(name, value);
             } catch (IllegalArgumentException e) {
-                throw WebhookRejectedException.badRequest("form body is not valid URL encoding");
+                throw HttpRefusal.badRequest("form body is not valid URL encoding");
             }
         }
         return fields;

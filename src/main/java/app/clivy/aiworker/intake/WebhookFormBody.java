@@ -3,6 +3,7 @@ package app.clivy.aiworker.intake;
 import java.io.IOException;
 import java.util.Locale;
 
+import app.clivy.aiworker.http.HttpRefusal;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.springframework.stereotype.Component;
@@ -47,14 +48,14 @@ public class WebhookFormBody {
             }
         }
         if (boundary == null || boundary.isEmpty()) {
-            throw WebhookRejectedException.badRequest("multipart/form-data without a boundary");
+            throw HttpRefusal.badRequest("multipart/form-data without a boundary");
         }
         String text = new String(body, java.nio.charset.StandardCharsets.ISO_8859_1); // byte for byte
         String delimiter = "--" + boundary;
         java.util.Map<String, String> fields = new java.util.HashMap<>();
         int at = text.indexOf(delimiter);
         if (at < 0) {
-            throw WebhookRejectedException.badRequest("multipart/form-data body without its boundary");
+            throw HttpRefusal.badRequest("multipart/form-data body without its boundary");
         }
         while (true) {
             int start = at + delimiter.length();
@@ -63,7 +64,7 @@ public class WebhookFormBody {
             }
             int next = text.indexOf("\r\n" + delimiter, start);
             if (next < 0) {
-                throw WebhookRejectedException.badRequest("multipart/form-data part without its closing boundary");
+                throw HttpRefusal.badRequest("multipart/form-data part without its closing boundary");
             }
             String part = text.substring(start, next);
             int headersEnd = part.indexOf("\r\n\r\n");

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import app.clivy.aiworker.http.HttpRefusal;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
@@ -73,7 +74,7 @@ public class WebhookRateLimit {
         long waitNanos = buckets.get(key, i -> new Bucket(now)).take(now);
         if (waitNanos > 0) {
             long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-            throw new WebhookRejectedException(429, "rate_limited",
+            throw new HttpRefusal(429, "rate_limited",
                     "more than " + perMinute + " messages a minute with this credential; send it again later", seconds);
         }
     }

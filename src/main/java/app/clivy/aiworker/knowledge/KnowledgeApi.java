@@ -3,7 +3,7 @@ package app.clivy.aiworker.knowledge;
 import java.io.IOException;
 import java.util.Map;
 
-import app.clivy.aiworker.intake.WebhookRejectedException;
+import app.clivy.aiworker.http.HttpRefusal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Exchange;
@@ -35,13 +35,13 @@ public class KnowledgeApi {
         try {
             array = body == null || body.length == 0 ? null : JSON.readTree(body);
         } catch (IOException e) {
-            throw WebhookRejectedException.badRequest("malformed JSON: " + e.getMessage().split("\n")[0]);
+            throw HttpRefusal.badRequest("malformed JSON: " + e.getMessage().split("\n")[0]);
         }
         if (array == null || !array.isArray() || array.isEmpty()) {
-            throw WebhookRejectedException.badRequest("the body must be a JSON array of {\"title\", \"content\"}");
+            throw HttpRefusal.badRequest("the body must be a JSON array of {\"title\", \"content\"}");
         }
         if (array.size() > settings.importMaxDocuments()) {
-            throw WebhookRejectedException.badRequest("an import takes at most " + settings.importMaxDocuments()
+            throw HttpRefusal.badRequest("an import takes at most " + settings.importMaxDocuments()
                     + " documents; this one has " + array.size());
         }
         com.fasterxml.jackson.databind.node.ArrayNode checked = JSON.createArrayNode();
@@ -52,14 +52,14 @@ public class KnowledgeApi {
             var content = item.path("content");
             if (!item.isObject() || !title.isTextual() || title.asText().isBlank()
                     || !content.isTextual() || content.asText().isBlank()) {
-                throw WebhookRejectedException.badRequest("document " + i + " must have a non-empty title and content");
+                throw HttpRefusal.badRequest("document " + i + " must have a non-empty title and content");
             }
             if (content.asText().strip().length() > MAX_DOCUMENT_CHARS) {
-                throw WebhookRejectedException.badRequest("document " + i + ": content must be at most "
+                throw HttpRefusal.badRequest("document " + i + ": content must be at most "
                         + MAX_DOCUMENT_CHARS + " characters");
             }
             if (!titles.add(title.asText().strip())) {
-                throw WebhookRejectedException.badRequest("document " + i + ": the title " + JSON.valueToTree(title.asText().strip())
+                throw HttpRefusal.badRequest("document " + i + ": the title " + JSON.valueToTree(title.asText().strip())
                         + " is given twice");
             }
             checked.addObject().put("title", title.asText().strip()).put("content", content.asText().strip());
@@ -77,18 +77,18 @@ public class KnowledgeApi {
     public Map<String, Object> pdfDocument(Exchange exchange, String latin1) {
         byte[] body = latin1 == null ? null : latin1.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         if (body == null || body.length == 0) {
-            throw WebhookRejectedException.badRequest("the body must be the PDF file");
+            throw HttpRefusal.badRequest("the body must be the PDF file");
         }
         String text;
         try (org.apache.pdfbox.pdmodel.PDDocument pdf = org.apache.pdfbox.Loader.loadPDF(body)) {
             text = new org.apache.pdfbox.text.PDFTextStripper().getText(pdf);
         } catch (org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException e) {
-            throw WebhookRejectedException.badRequest("the PDF is protected by a password; upload it without one");
+            throw HttpRefusal.badRequest("the PDF is protected by a password; upload it without one");
         } catch (IOException | RuntimeException e) {
-            throw WebhookRejectedException.badRequest("the body is not a readable PDF file");
+            throw HttpRefusal.badRequest("the body is not a readable PDF file");
         }
         if (text.isBlank()) {
-            throw WebhookRejectedException.badRequest("the PDF has no extractable text (a scan?); upload its text instead");
+            throw HttpRefusal.badRequest("the PDF has no extractable text (a scan?); upload its text instead");
         }
         return textDocument(exchange, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -99,10 +99,10 @@ public class KnowledgeApi {
         String instance = message.getHeader("instance", String.class);
         String q = message.getHeader("q", String.class);
         if (q == null || q.isBlank()) {
-            throw WebhookRejectedException.badRequest("q must be the question to search for");
+            throw HttpRefusal.badRequest("q must be the question to search for");
         }
         if (q.length() > MAX_QUESTION_CHARS) {
-            throw WebhookRejectedException.badRequest("q must be at most " + MAX_QUESTION_CHARS + " characters");
+            throw HttpRefusal.badRequest("q must be at most " + MAX_QUESTION_CHARS + " characters");
         }
         int budget = search.budget(instance);
         String raw = message.getHeader("budget", String.class);
@@ -113,7 +113,7 @@ public class KnowledgeApi {
                 budget = -1;
             }
             if (budget < 0 || budget > 100_000) {
-                throw WebhookRejectedException.badRequest("budget must be a whole number of characters from 0 to 100000");
+                throw HttpRefusal.badRequest("budget must be a whole number of characters from 0 to 100000");
             }
         }
         exchange.setVariable("instance", instance);
@@ -133,13 +133,13 @@ public class KnowledgeApi {
         String title = message.getHeader("title", String.class);
         String content = body == null ? "" : new String(body, java.nio.charset.StandardCharsets.UTF_8).strip();
         if (title == null || title.isBlank()) {
-            throw WebhookRejectedException.badRequest("title must be given as ?title=");
+            throw HttpRefusal.badRequest("title must be given as ?title=");
         }
         if (content.isEmpty()) {
-            throw WebhookRejectedException.badRequest("the body must be the document's text (plain text or Markdown)");
+            throw HttpRefusal.badRequest("the body must be the document's text (plain text or Markdown)");
         }
         if (content.length() > MAX_DOCUMENT_CHARS) {
-            throw WebhookRejectedException.badRequest("a document must be at most " + MAX_DOCUMENT_CHARS + " characters");
+            throw HttpRefusal.badRequest("a document must be at most " + MAX_DOCUMENT_CHARS + " characters");
         }
         return Map.of("instance", instance, "title", title.strip(), "content", content);
     }

@@ -41,10 +41,10 @@ public class KnowledgeSearch {
     private final String vectorsSql;
     private final Map<String, KnowledgeIndex> cache = new ConcurrentHashMap<>();
 
-    private final app.clivy.aiworker.instances.InstanceSettings instances;
+    private final app.clivy.aiworker.instances.InstanceSettingsCache instances;
 
     public KnowledgeSearch(NamedParameterJdbcTemplate db, KnowledgeSettings settings, KnowledgeEmbeddings embeddings,
-                           app.clivy.aiworker.instances.InstanceSettings instances) {
+                           app.clivy.aiworker.instances.InstanceSettingsCache instances) {
         this.db = db;
         this.instances = instances;
         this.settings = settings;

@@ -5,7 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-import app.clivy.aiworker.intake.WebhookRejectedException;
+import app.clivy.aiworker.http.HttpRefusal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -47,14 +47,14 @@ public class AdminApi {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw WebhookRejectedException.badRequest("id must be a positive whole number, not '" + raw + "'");
+        throw HttpRefusal.badRequest("id must be a positive whole number, not '" + raw + "'");
     }
 
     /** {@code ?status=&limit=} of GET /api/jobs into variables {@code status} (or null) and {@code limit}. */
     public void jobFilter(Exchange exchange) {
         String status = exchange.getMessage().getHeader("status", String.class);
         if (status != null && !status.isBlank() && !STATUSES.contains(status)) {
-            throw WebhookRejectedException.badRequest("status must be one of pending, processing, done, failed");
+            throw HttpRefusal.badRequest("status must be one of pending, processing, done, failed");
         }
         exchange.setVariable("status", status == null || status.isBlank() ? null : status);
         exchange.setVariable("limit", limit(exchange.getMessage().getHeader("limit", String.class)));
@@ -74,12 +74,12 @@ public class AdminApi {
         for (String field : new String[] {"instance", "title", "content"}) {
             JsonNode value = node.get(field);
             if (value == null || !value.isTextual() || value.asText().isBlank()) {
-                throw WebhookRejectedException.badRequest(field + " must be a non-empty string");
+                throw HttpRefusal.badRequest(field + " must be a non-empty string");
             }
             doc.put(field, value.asText());
         }
         if (doc.get("content").toString().length() > MAX_DOCUMENT_CHARS) {
-            throw WebhookRejectedException.badRequest("content must be at most " + MAX_DOCUMENT_CHARS + " characters");
+            throw HttpRefusal.badRequest("content must be at most " + MAX_DOCUMENT_CHARS + " characters");
         }
         return doc;
     }
@@ -90,10 +90,10 @@ public class AdminApi {
         try {
             node = body == null || body.length == 0 ? null : JSON.readTree(body);
         } catch (IOException e) {
-            throw WebhookRejectedException.badRequest("malformed JSON: " + e.getMessage().split("\n")[0]);
+            throw HttpRefusal.badRequest("malformed JSON: " + e.getMessage().split("\n")[0]);
         }
         if (node == null || !node.isObject()) {
-            throw WebhookRejectedException.badRequest("body must be a JSON object with " + fields);
+            throw HttpRefusal.badRequest("body must be a JSON object with " + fields);
         }
         return node;
     }
@@ -110,6 +110,6 @@ public class AdminApi {
         } catch (NumberFormatException ignored) {
             // answered below
         }
-        throw WebhookRejectedException.badRequest("limit must be a whole number from 1 to 500");
+        throw HttpRefusal.badRequest("limit must be a whole number from 1 to 500");
     }
 }

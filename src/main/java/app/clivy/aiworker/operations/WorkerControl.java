@@ -3,7 +3,7 @@ package app.clivy.aiworker.operations;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import app.clivy.aiworker.worker.JobSlots;
+import app.clivy.aiworker.claim.JobSlots;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.Exchange;

@@ -1,8 +1,8 @@
 package app.clivy.aiworker.operations;
 
+import app.clivy.aiworker.claim.JobSlots;
 import app.clivy.aiworker.intake.IntakeGate;
-import app.clivy.aiworker.pgevent.ReconnectingPgEventConsumer;
-import app.clivy.aiworker.worker.JobSlots;
+import app.clivy.aiworker.platform.pgevent.ReconnectingPgEventConsumer;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;

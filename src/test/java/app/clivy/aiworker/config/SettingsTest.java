@@ -4,15 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import app.clivy.aiworker.context.ContextSettings;
 import app.clivy.aiworker.credits.CreditSettings;
-import app.clivy.aiworker.database.DatabaseRetrySettings;
-import app.clivy.aiworker.delivery.GatewaySettings;
 import app.clivy.aiworker.demo.DemoSettings;
+import app.clivy.aiworker.gateway.GatewaySettings;
 import app.clivy.aiworker.instances.ConversationDefaults;
 import app.clivy.aiworker.instances.InstanceDefaults;
 import app.clivy.aiworker.intake.IntakeSettings;
 import app.clivy.aiworker.openrouter.BreakerSettings;
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import app.clivy.aiworker.operations.AdminSettings;
+import app.clivy.aiworker.platform.routes.DatabaseRetrySettings;
 import app.clivy.aiworker.worker.WorkerSettings;
 import java.math.BigDecimal;
 import org.junit.jupiter.api.Test;

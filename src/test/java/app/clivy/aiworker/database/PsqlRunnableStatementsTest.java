@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import app.clivy.aiworker.platform.sql.PsqlStatements;
 import app.clivy.aiworker.support.BundleTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Value;

@@ -21,7 +21,7 @@ class TestCatalogueTest {
 
     private static final Path TESTS = Path.of("src", "test", "java");
     private static final Path CATALOGUE = Path.of("docs", "testing.md");
-    /** A test class named in a row's first cell: {@code `credits/CreditAssessorTest`} or {@code `IntakeTest`}. */
+    /** A test class named in a row's first cell: {@code `credits/CreditAssessorTest`} or {@code `intake/IntakeTest`}. */
     private static final Pattern ABSTRACT = Pattern.compile("(?m)^(public )?abstract class ");
     private static final Pattern NAMED = Pattern.compile("`(?:[a-z]+/)*([A-Z][A-Za-z0-9]*Test)`");
 

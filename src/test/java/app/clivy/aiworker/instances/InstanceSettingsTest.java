@@ -55,7 +55,7 @@ class InstanceSettingsTest extends WorkerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Autowired
-    private InstanceSettings settings;
+    private InstanceSettingsCache settings;
     @Autowired
     private MeterRegistry registry;
     @Autowired

@@ -2,6 +2,7 @@ package app.clivy.aiworker.intake;
 
 import java.nio.charset.StandardCharsets;
 
+import app.clivy.aiworker.http.HttpRefusal;
 import app.clivy.aiworker.support.LogCapture;
 import ch.qos.logback.classic.Level;
 import org.junit.jupiter.api.Test;
@@ -114,7 +115,7 @@ class WebhookAuthenticatorTest {
     }
 
     private static void assertUnauthorized(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(WebhookRejectedException.class, e -> {
+        assertThatThrownBy(call).isInstanceOfSatisfying(HttpRefusal.class, e -> {
             assertThat(e.getStatus()).isEqualTo(401);
             assertThat(e.getJson()).startsWith("{\"error\":\"unauthorized\",\"message\":").contains(message);
         });

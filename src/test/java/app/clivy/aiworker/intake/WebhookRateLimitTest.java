@@ -3,6 +3,7 @@ package app.clivy.aiworker.intake;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import app.clivy.aiworker.http.HttpRefusal;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,24 +33,24 @@ class WebhookRateLimitTest {
             limit.check("shop");
         }
         assertThatThrownBy(() -> limit.check("shop"))
-                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> {
+                .isInstanceOfSatisfying(HttpRefusal.class, e -> {
                     assertThat(e.getStatus()).isEqualTo(429);
                     assertThat(e.getRetryAfter()).isEqualTo(10);
                     assertThat(e.getJson()).startsWith("{\"error\":\"rate_limited\",");
                 });
         advanceSeconds(4);
         assertThatThrownBy(() -> limit.check("shop"))
-                .isInstanceOfSatisfying(WebhookRejectedException.class, e -> assertThat(e.getRetryAfter()).isEqualTo(6));
+                .isInstanceOfSatisfying(HttpRefusal.class, e -> assertThat(e.getRetryAfter()).isEqualTo(6));
         advanceSeconds(6);
         assertThatCode(() -> limit.check("shop")).doesNotThrowAnyException();
-        assertThatThrownBy(() -> limit.check("shop")).isInstanceOf(WebhookRejectedException.class);
+        assertThatThrownBy(() -> limit.check("shop")).isInstanceOf(HttpRefusal.class);
     }
 
     @Test
     void eachInstanceHasItsOwnBucket() {
         WebhookRateLimit limit = new WebhookRateLimit(1, clock::get);
         limit.check("shop-a");
-        assertThatThrownBy(() -> limit.check("shop-a")).isInstanceOf(WebhookRejectedException.class);
+        assertThatThrownBy(() -> limit.check("shop-a")).isInstanceOf(HttpRefusal.class);
         assertThatCode(() -> limit.check("shop-b")).doesNotThrowAnyException();
     }
 
@@ -61,7 +62,7 @@ class WebhookRateLimitTest {
         advanceSeconds(600);
         limit.check("shop");
         limit.check("shop");
-        assertThatThrownBy(() -> limit.check("shop")).isInstanceOf(WebhookRejectedException.class);
+        assertThatThrownBy(() -> limit.check("shop")).isInstanceOf(HttpRefusal.class);
     }
 
     @Test
@@ -72,7 +73,7 @@ class WebhookRateLimitTest {
         limit.check(local, Map.of("ignoredReason", "event Receipt is not a Message"));
         limit.check(local, Map.of("instance", "shop"));
         // a fresh instanceName from the same client is no fresh bucket
-        assertThatThrownBy(() -> limit.check(local, Map.of("instance", "another-shop"))).isInstanceOf(WebhookRejectedException.class);
+        assertThatThrownBy(() -> limit.check(local, Map.of("instance", "another-shop"))).isInstanceOf(HttpRefusal.class);
     }
 
     @Test
@@ -87,7 +88,7 @@ class WebhookRateLimitTest {
             limit.check("fresh-" + i);
             if (i % 100 == 0) {
                 assertThatThrownBy(() -> limit.check("known-shop")).as("after %d fresh names", i)
-                        .isInstanceOf(WebhookRejectedException.class);
+                        .isInstanceOf(HttpRefusal.class);
                 known++;
             }
         }
@@ -97,7 +98,7 @@ class WebhookRateLimitTest {
         for (int i = 0; i < 5; i++) {
             limit.check("new-shop");
         }
-        assertThatThrownBy(() -> limit.check("new-shop")).isInstanceOfSatisfying(WebhookRejectedException.class,
+        assertThatThrownBy(() -> limit.check("new-shop")).isInstanceOfSatisfying(HttpRefusal.class,
                 e -> assertThat(e.getStatus()).isEqualTo(429));
         // a minute later every bucket is full again, so none is kept
         advanceSeconds(61);
