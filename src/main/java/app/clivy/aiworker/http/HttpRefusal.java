@@ -3,7 +3,11 @@ package app.clivy.aiworker.http;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** A webhook request we refuse to store: answered with {@link #getStatus()} and a JSON error. */
+/**
+ * A request the worker refuses, on any of its HTTP surfaces (the webhook, the admin API, the knowledge
+ * API): answered with {@link #getStatus()} and a JSON error, by the routes' {@code onException} for this
+ * type or, in front of the routes, by the webhook's edge.
+ */
 public class HttpRefusal extends RuntimeException {
 
     private final int status;
@@ -14,7 +18,7 @@ public class HttpRefusal extends RuntimeException {
         this(status, error, message, null);
     }
 
-    /** A refusal the gateway should try again later: the answer carries {@code Retry-After}. */
+    /** A refusal the client should try again later: the answer carries {@code Retry-After}. */
     public HttpRefusal(int status, String error, String message, Long retryAfterSeconds) {
         super(message);
         this.status = status;
