@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 
+import app.clivy.aiworker.delivery.DeliveryPauses;
 import app.clivy.aiworker.delivery.GatewayDelivery;
 import app.clivy.aiworker.gateway.EvolutionApi;
 import app.clivy.aiworker.gateway.GatewayReply;
@@ -47,6 +48,7 @@ public class ChatSignals {
     private final AgentSettings settings;
     private final ChatKeywords keywords;
     private final GatewayDelivery delivery;
+    private final DeliveryPauses pauses;
     private final CircuitBreaker gatewayBreaker;
     private final MeterRegistry meters;
     private final HttpClient http;
@@ -54,11 +56,12 @@ public class ChatSignals {
     /** Instances whose last signal failed: their next failures are logged at DEBUG until one succeeds. */
     private final Set<String> failing = ConcurrentHashMap.newKeySet();
 
-    public ChatSignals(AgentSettings settings, ChatKeywords keywords, GatewayDelivery delivery,
+    public ChatSignals(AgentSettings settings, ChatKeywords keywords, GatewayDelivery delivery, DeliveryPauses pauses,
                        @Qualifier("gatewayCircuitBreaker") CircuitBreaker gatewayBreaker, MeterRegistry meters) {
         this.settings = settings;
         this.keywords = keywords;
         this.delivery = delivery;
+        this.pauses = pauses;
         this.gatewayBreaker = gatewayBreaker;
         this.meters = meters;
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -67,7 +70,9 @@ public class ChatSignals {
 
     /** Whether the instance's customers get read and typing signals (its {@code agent.read_and_typing}, else the default). */
     public boolean wanted(String instance) {
-        return keywords.readAndTyping(instance) && "pending".equals(delivery.getInitialStatus());
+        return keywords.readAndTyping(instance) && "pending".equals(delivery.getInitialStatus())
+                // WhatsApp restricts or rate-limits the number: nothing more is sent through it until the pause ends
+                && !pauses.isPaused(instance);
     }
 
     /**

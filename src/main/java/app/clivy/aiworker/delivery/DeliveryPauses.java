@@ -65,6 +65,15 @@ public class DeliveryPauses {
         gauge(instance).set(0);
     }
 
+    /**
+     * Whether the instance's delivery is paused, as this node last saw it (at once for its own pauses,
+     * within the gauges' refresh for another node's): read and typing signals are not sent meanwhile.
+     */
+    public boolean isPaused(String instance) {
+        AtomicInteger value = paused.get(instance);
+        return value != null && value.get() == 1;
+    }
+
     /** The pauses as sql/delivery-pauses.sql reads them (every node's): the gauges follow. */
     public void record(String pausesJson) throws java.io.IOException {
         if (pausesJson == null) {

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import app.clivy.aiworker.agent.ChatSignals;
 import app.clivy.aiworker.support.DeliveryTest;
 import app.clivy.aiworker.support.FakeGateway;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -64,6 +65,8 @@ class NumberHealthDeliveryTest extends DeliveryTest {
             "fbtrace_id":"A7rG2kLmN4pQ8sT1uV3wX5y"}}""";
 
     @Autowired
+    private ChatSignals chatSignals;
+    @Autowired
     MeterRegistry meters;
 
     @DynamicPropertySource
@@ -115,7 +118,7 @@ class NumberHealthDeliveryTest extends DeliveryTest {
         String ownAlert = "/alerts/" + restricted;
         // the restricted instance has its own alert URL (admin API instance settings)
         HttpResponse<String> saved = adminApi("PUT", "/api/instances/" + restricted,
-                "{\"agent\":{\"alert_url\":\"" + FakeGateway.baseUrl() + ownAlert + "?token=alert-secret\"}}");
+                "{\"agent\":{\"read_and_typing\":true,\"alert_url\":\"" + FakeGateway.baseUrl() + ownAlert + "?token=alert-secret\"}}");
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(200);
         server().stubFor(post(urlEqualTo(ownAlert + "?token=alert-secret")).willReturn(json(200, "{}")));
         server().stubFor(post(urlEqualTo(GLOBAL_ALERT)).willReturn(json(200, "{}")));
@@ -132,6 +135,8 @@ class NumberHealthDeliveryTest extends DeliveryTest {
         long second = storeCloudReply(restricted, "16505550000", "nh-spam second reply, another chat");
         long elsewhere = storeCloudReply(other, CUSTOMER, "nh-other reply of another instance");
 
+        // nothing goes through a paused number, read and typing signals included
+        await().atMost(Duration.ofSeconds(10)).until(() -> !chatSignals.wanted(restricted));
         // the other instance delivers normally while this one is paused
         assertThat(awaitDelivery(elsewhere, "sent")).containsEntry("gateway_reply_id", "wamid.nh-other");
         // the reply that met 131048 is kept: pending, not recorded sent, its attempt given back; nothing else posted
@@ -185,6 +190,7 @@ class NumberHealthDeliveryTest extends DeliveryTest {
                 posts(messages(restricted), "nh-spam first") == 2 && posts(messages(restricted), "nh-spam second") == 1);
         assertThat(logs.lines()).contains("▶️  Delivery of instance " + restricted + " resumed by an operator");
         await().atMost(Duration.ofSeconds(10)).until(() -> pausedGauge(restricted) == 0.0);
+        assertThat(chatSignals.wanted(restricted)).as("signals again once resumed").isTrue();
         assertThat(adminApi("DELETE", "/api/delivery-pauses/" + restricted, null).statusCode()).as("no longer paused").isEqualTo(404);
         assertThat(logs.everything()).doesNotContain(CUSTOMER).doesNotContain(FakeGateway.TOKEN).doesNotContain("alert-secret");
     }
