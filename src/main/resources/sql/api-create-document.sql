@@ -1,4 +1,4 @@
 INSERT INTO documents (instance, title, content)
-VALUES (:#instance, :#title, :#content)
+VALUES (:'instance', :'title', :'content')
 RETURNING jsonb_build_object('id', id, 'instance', instance, 'title', title, 'content', content,
                              'created_at', created_at, 'updated_at', updated_at)::text AS json

@@ -1,1 +1,1 @@
-DELETE FROM documents WHERE id = :#${variable.id} RETURNING id
+DELETE FROM documents WHERE id = :documentId RETURNING id

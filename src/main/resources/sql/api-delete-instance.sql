@@ -1,2 +1,2 @@
 -- DELETE /api/instances/{instance}: back to the defaults of application.yaml.
-DELETE FROM instance_settings WHERE instance = :#${variable.instance} RETURNING instance
+DELETE FROM instance_settings WHERE instance = :'instance' RETURNING instance

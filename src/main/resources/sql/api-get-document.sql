@@ -1,4 +1,4 @@
 SELECT jsonb_build_object('id', id, 'instance', instance, 'title', title, 'content', content,
                           'created_at', created_at, 'updated_at', updated_at)::text AS json
   FROM documents
- WHERE id = :#${variable.id}
+ WHERE id = :documentId

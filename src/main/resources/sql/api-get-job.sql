@@ -6,4 +6,4 @@ SELECT (to_jsonb(j) || jsonb_build_object('message', m.body, 'reply', r.body,
   FROM ai_jobs j
   JOIN messages m ON m.id = j.message_id
   LEFT JOIN messages r ON r.job_id = j.id AND r.direction = 'out'
- WHERE j.id = :#${variable.id}
+ WHERE j.id = :jobId

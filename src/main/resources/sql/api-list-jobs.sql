@@ -4,6 +4,6 @@ SELECT COALESCE(jsonb_agg(x ORDER BY x.id DESC), '[]'::jsonb)::text AS json
                output_json ->> 'skipped' AS skipped, CAST(output_json ->> 'answered_by_job' AS bigint) AS answered_by_job,
                created_at, updated_at
           FROM ai_jobs
-         WHERE (CAST(:#${variable.status} AS text) IS NULL OR status = :#${variable.status})
+         WHERE (CAST(:'status' AS text) IS NULL OR status = :'status')
          ORDER BY id DESC
-         LIMIT :#${variable.limit}) x
+         LIMIT :limit) x

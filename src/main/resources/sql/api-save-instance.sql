@@ -7,7 +7,7 @@ INSERT INTO instance_settings AS s (instance, system_prompt, model, fallback_mod
                                     handoff_minutes, daily_spend_cap_usd, agent, updated_at,
                                     webhook_token_sha256, webhook_hmac_secret,
                                     knowledge_chars)
-SELECT :#${variable.instance}, v ->> 'system_prompt', v ->> 'model',
+SELECT :'instance', v ->> 'system_prompt', v ->> 'model',
        CASE WHEN jsonb_typeof(v -> 'fallback_models') = 'array'
             THEN ARRAY(SELECT jsonb_array_elements_text(v -> 'fallback_models')) END,
        (v ->> 'enabled')::boolean, (v ->> 'quiet_ms')::integer, (v ->> 'handoff_minutes')::integer,
@@ -18,10 +18,10 @@ SELECT :#${variable.instance}, v ->> 'system_prompt', v ->> 'model',
             ELSE v ->> 'webhook_token_sha256' END,
        v ->> 'webhook_hmac_secret',
        (v ->> 'knowledge_chars')::integer -- knowledge budget per instance (V15)
-  FROM (SELECT CASE WHEN :#${variable.replace} THEN given
+  FROM (SELECT CASE WHEN :replace THEN given
                     ELSE COALESCE((SELECT to_jsonb(old) FROM instance_settings old
-                                    WHERE old.instance = :#${variable.instance}), '{}'::jsonb) || given END AS v
-          FROM (SELECT CAST(:#${variable.settings} AS jsonb) AS given) g) merged
+                                    WHERE old.instance = :'instance'), '{}'::jsonb) || given END AS v
+          FROM (SELECT CAST(:'settings' AS jsonb) AS given) g) merged
 ON CONFLICT (instance) DO UPDATE
    SET (system_prompt, model, fallback_models, enabled, quiet_ms, handoff_minutes, daily_spend_cap_usd, agent, updated_at,
         webhook_token_sha256, webhook_hmac_secret, knowledge_chars)

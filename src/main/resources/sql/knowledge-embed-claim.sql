@@ -4,13 +4,13 @@
 WITH token AS (SELECT nextval('lease_tokens') AS value)
 UPDATE knowledge_passages p
    SET embed_lease_token = token.value,
-       embed_locked_until = now() + make_interval(secs => CAST(:#${properties:ai-worker.knowledge.embedding-timeout-ms} AS integer) / 1000.0 + 30)
+       embed_locked_until = now() + make_interval(secs => CAST(:embeddingTimeoutMs AS integer) / 1000.0 + 30)
   FROM token
  WHERE p.id IN (SELECT id
                   FROM knowledge_passages
                  WHERE embedding IS NULL AND embed_run_at <= now()
                    AND (embed_locked_until IS NULL OR embed_locked_until < now())
                  ORDER BY embed_run_at, id
-                 LIMIT CAST(:#${properties:ai-worker.knowledge.embedding-batch} AS integer)
+                 LIMIT CAST(:embeddingBatch AS integer)
                    FOR UPDATE SKIP LOCKED)
 RETURNING p.id, p.instance, p.title || E'\n' || p.text AS text, p.embed_lease_token

@@ -2,7 +2,7 @@
 -- wait ai-worker.knowledge.embedding-retry-seconds and are claimed again; word search serves them
 -- meanwhile.
 UPDATE knowledge_passages
-   SET embed_attempts = embed_attempts + 1, embed_error = :#${variable.embedError},
-       embed_run_at = now() + make_interval(secs => CAST(:#${properties:ai-worker.knowledge.embedding-retry-seconds} AS integer)),
+   SET embed_attempts = embed_attempts + 1, embed_error = :'embedError',
+       embed_run_at = now() + make_interval(secs => CAST(:embeddingRetrySeconds AS integer)),
        embed_lease_token = NULL, embed_locked_until = NULL
- WHERE embed_lease_token = :#${variable.token}
+ WHERE embed_lease_token = :token

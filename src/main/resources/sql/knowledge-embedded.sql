@@ -4,14 +4,14 @@
 WITH given AS (
     SELECT (e ->> 'id')::bigint AS id,
            ARRAY(SELECT jsonb_array_elements_text(e -> 'vector')::real) AS embedding
-      FROM jsonb_array_elements(CAST(:#${variable.vectorsJson} AS jsonb)) e
+      FROM jsonb_array_elements(CAST(:'vectorsJson' AS jsonb)) e
 ), stored AS (
     UPDATE knowledge_passages p
-       SET embedding = given.embedding, embedding_model = :#${properties:ai-worker.knowledge.embedding-model},
+       SET embedding = given.embedding, embedding_model = :'embeddingModel',
            embedded_seq = nextval('knowledge_embedded_seq'), embed_error = NULL,
            embed_lease_token = NULL, embed_locked_until = NULL
       FROM given
-     WHERE p.id = given.id AND p.embed_lease_token = :#${variable.token}
+     WHERE p.id = given.id AND p.embed_lease_token = :token
  RETURNING p.instance
 ), per_instance AS (
     SELECT instance, count(*) AS n FROM stored GROUP BY instance
@@ -22,7 +22,7 @@ WITH given AS (
 ), spend AS (
     INSERT INTO instance_spend AS s (instance, day, cost_usd)
     SELECT instance, (now() AT TIME ZONE 'UTC')::date,
-           CAST(:#${variable.cost} AS numeric) * n / (SELECT sum(n) FROM per_instance)
+           CAST(:cost AS numeric) * n / (SELECT sum(n) FROM per_instance)
       FROM per_instance
     ON CONFLICT (instance, day) DO UPDATE SET cost_usd = s.cost_usd + EXCLUDED.cost_usd
 )

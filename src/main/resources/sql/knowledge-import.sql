@@ -5,10 +5,10 @@
 -- The checked documents come as one JSON array of {title, content} with distinct titles.
 WITH given AS (
     SELECT e.ord, e.d ->> 'title' AS title, e.d ->> 'content' AS content
-      FROM jsonb_array_elements(CAST(:#${variable.documents} AS jsonb)) WITH ORDINALITY AS e(d, ord)
+      FROM jsonb_array_elements(CAST(:'documents' AS jsonb)) WITH ORDINALITY AS e(d, ord)
 ), existing AS (
     SELECT g.ord, (SELECT min(d.id) FROM documents d
-                    WHERE d.instance = :#${variable.instance} AND d.title = g.title) AS id
+                    WHERE d.instance = :'instance' AND d.title = g.title) AS id
       FROM given g
 ), replaced AS (
     UPDATE documents d SET content = g.content, updated_at = now()
@@ -17,13 +17,13 @@ WITH given AS (
     RETURNING d.id, g.ord
 ), created AS (
     INSERT INTO documents (instance, title, content)
-    SELECT :#${variable.instance}, g.title, g.content
+    SELECT :'instance', g.title, g.content
       FROM given g JOIN existing x ON x.ord = g.ord
      WHERE x.id IS NULL
      ORDER BY g.ord
     RETURNING id, title
 )
-SELECT jsonb_build_object('instance', CAST(:#${variable.instance} AS text),
+SELECT jsonb_build_object('instance', CAST(:'instance' AS text),
            'created', count(c.id), 'replaced', count(r.id),
            'documents', jsonb_agg(jsonb_build_object('id', coalesce(r.id, c.id), 'title', g.title,
                                   'action', CASE WHEN r.id IS NOT NULL THEN 'replaced' ELSE 'created' END)

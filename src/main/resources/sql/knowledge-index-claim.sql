@@ -10,6 +10,6 @@ UPDATE documents d
                  WHERE index_status = 'pending'
                    AND (index_locked_until IS NULL OR index_locked_until < now())
                  ORDER BY id
-                 LIMIT CAST(:#${properties:ai-worker.knowledge.index-batch} AS integer)
+                 LIMIT CAST(:indexBatch AS integer)
                    FOR UPDATE SKIP LOCKED)
 RETURNING d.id, d.instance, d.title, d.content, d.index_lease_token

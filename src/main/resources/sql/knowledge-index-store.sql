@@ -5,7 +5,7 @@
 WITH doc AS (
     UPDATE documents
        SET index_status = 'indexed', indexed_at = now(), index_lease_token = NULL, index_locked_until = NULL
-     WHERE id = :#${variable.doc[id]} AND index_lease_token = :#${variable.doc[index_lease_token]}
+     WHERE id = :id AND index_lease_token = :index_lease_token
  RETURNING id, instance, title
 ), old AS (
     DELETE FROM knowledge_passages p
@@ -14,11 +14,11 @@ WITH doc AS (
  RETURNING p.title, p.text, p.embedding, p.embedding_model
 ), cut AS (
     SELECT x.ordinal, x.text
-      FROM jsonb_to_recordset(CAST(:#${variable.passages} AS jsonb)) AS x(ordinal integer, text text)
+      FROM jsonb_to_recordset(CAST(:'passages' AS jsonb)) AS x(ordinal integer, text text)
 )
 INSERT INTO knowledge_passages (document_id, instance, ordinal, title, text, terms, embedding, embedding_model, embedded_seq)
 SELECT doc.id, doc.instance, cut.ordinal, doc.title, cut.text,
-       knowledge_terms(doc.title || E'\n' || cut.text, regexp_split_to_array(lower(trim(:#${properties:ai-worker.knowledge.filler-words})), '\s+')),
+       knowledge_terms(doc.title || E'\n' || cut.text, regexp_split_to_array(lower(trim(:'fillerWords')), '\s+')),
        kept.embedding, kept.embedding_model,
        CASE WHEN kept.embedding IS NOT NULL THEN nextval('knowledge_embedded_seq') END
   FROM doc
@@ -26,6 +26,6 @@ SELECT doc.id, doc.instance, cut.ordinal, doc.title, cut.text,
   LEFT JOIN LATERAL (SELECT old.embedding, old.embedding_model
                        FROM old
                       WHERE old.title = doc.title AND old.text = cut.text
-                        AND old.embedding_model = :#${properties:ai-worker.knowledge.embedding-model}
+                        AND old.embedding_model = :'embeddingModel'
                       LIMIT 1) kept ON true
 RETURNING id

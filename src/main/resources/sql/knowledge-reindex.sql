@@ -4,13 +4,13 @@
 WITH docs AS (
     UPDATE documents
        SET index_status = 'pending', index_lease_token = NULL, index_locked_until = NULL
-     WHERE CAST(:#${variable.instance} AS text) IS NULL OR instance = :#${variable.instance}
+     WHERE CAST(:'instance' AS text) IS NULL OR instance = :'instance'
  RETURNING id
 ), vectors AS (
     UPDATE knowledge_passages
        SET embedding = NULL, embedding_model = NULL, embedded_seq = NULL, embed_run_at = now(), embed_error = NULL
-     WHERE CAST(:#${variable.vectors} AS boolean)
-       AND (CAST(:#${variable.instance} AS text) IS NULL OR instance = :#${variable.instance})
+     WHERE CAST(:vectors AS boolean)
+       AND (CAST(:'instance' AS text) IS NULL OR instance = :'instance')
  RETURNING id
 )
 SELECT jsonb_build_object('documents', (SELECT count(*) FROM docs), 'vectors_dropped', (SELECT count(*) FROM vectors))::text AS json

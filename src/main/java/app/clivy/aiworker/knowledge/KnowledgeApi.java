@@ -144,11 +144,15 @@ public class KnowledgeApi {
         return Map.of("instance", instance, "title", title.strip(), "content", content);
     }
 
-    /** {@code ?instance=} (all instances when absent) and {@code ?vectors=true} into variables. */
-    public void instanceFilter(Exchange exchange) {
-        String instance = exchange.getMessage().getHeader("instance", String.class);
-        exchange.setVariable("instance", instance == null || instance.isBlank() ? null : instance);
-        exchange.setVariable("vectors", "true".equalsIgnoreCase(exchange.getMessage().getHeader("vectors", String.class)));
+    /**
+     * {@code ?instance=} (null: all instances) and {@code ?vectors=true} as the parameters of
+     * sql/knowledge-status.sql and sql/knowledge-reindex.sql. A map, not variables: a variable cannot hold null.
+     */
+    public Map<String, Object> instanceFilter(String instance, String vectors) {
+        Map<String, Object> filter = new java.util.HashMap<>();
+        filter.put("instance", instance == null || instance.isBlank() ? null : instance);
+        filter.put("vectors", "true".equalsIgnoreCase(vectors));
+        return filter;
     }
 
     /** The preview's answer: the question's search terms, how meaning search went, the passages with their scores and text. */

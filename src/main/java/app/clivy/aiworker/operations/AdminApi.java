@@ -50,21 +50,29 @@ public class AdminApi {
         throw HttpRefusal.badRequest("id must be a positive whole number, not '" + raw + "'");
     }
 
-    /** {@code ?status=&limit=} of GET /api/jobs into variables {@code status} (or null) and {@code limit}. */
-    public void jobFilter(Exchange exchange) {
-        String status = exchange.getMessage().getHeader("status", String.class);
+    /**
+     * {@code ?status=&limit=} of GET /api/jobs as the parameters of sql/api-list-jobs.sql: {@code status}
+     * (null: every status) and {@code limit}, or 400. A map, not variables: a variable cannot hold null.
+     */
+    public Map<String, Object> jobFilter(String status, String limit) {
         if (status != null && !status.isBlank() && !STATUSES.contains(status)) {
             throw HttpRefusal.badRequest("status must be one of pending, processing, done, failed");
         }
-        exchange.setVariable("status", status == null || status.isBlank() ? null : status);
-        exchange.setVariable("limit", limit(exchange.getMessage().getHeader("limit", String.class)));
+        Map<String, Object> filter = new HashMap<>();
+        filter.put("status", status == null || status.isBlank() ? null : status);
+        filter.put("limit", limit(limit));
+        return filter;
     }
 
-    /** {@code ?instance=&limit=} of GET /api/documents. */
-    public void documentFilter(Exchange exchange) {
-        String instance = exchange.getMessage().getHeader("instance", String.class);
-        exchange.setVariable("instance", instance == null || instance.isBlank() ? null : instance);
-        exchange.setVariable("limit", limit(exchange.getMessage().getHeader("limit", String.class)));
+    /**
+     * {@code ?instance=&limit=} of GET /api/documents as the parameters of sql/api-list-documents.sql:
+     * {@code instance} (null: every instance) and {@code limit}.
+     */
+    public Map<String, Object> documentFilter(String instance, String limit) {
+        Map<String, Object> filter = new HashMap<>();
+        filter.put("instance", instance == null || instance.isBlank() ? null : instance);
+        filter.put("limit", limit(limit));
+        return filter;
     }
 
     /** A document body {@code {"instance","title","content"}} as the named parameters of its SQL. */

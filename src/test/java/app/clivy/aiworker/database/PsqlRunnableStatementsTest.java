@@ -42,6 +42,33 @@ class PsqlRunnableStatementsTest extends BundleTest {
         VALUES.put("errorMsg", "it's down");
         VALUES.put("delaySeconds", "30");
         VALUES.put("smallerContext", "5");
+        // 22y: the knowledge indexing and the admin / knowledge API statements
+        VALUES.put("indexBatch", "10");
+        VALUES.put("index_lease_token", "0");
+        VALUES.put("passages", "[{\"ordinal\": 0, \"text\": \"it's a passage\"}]");
+        VALUES.put("fillerWords", "the a it's");
+        VALUES.put("embeddingModel", "model/by-hand");
+        VALUES.put("embeddingTimeoutMs", "30000");
+        VALUES.put("embeddingBatch", "16");
+        VALUES.put("vectorsJson", "[{\"id\": 0, \"vector\": [0.5, 0.25]}]");
+        VALUES.put("token", "0");
+        VALUES.put("cost", "0.001");
+        VALUES.put("embedError", "it's down");
+        VALUES.put("embeddingRetrySeconds", "60");
+        VALUES.put("jobId", "0");
+        VALUES.put("documentId", "0");
+        VALUES.put("status", "done");
+        VALUES.put("limit", "50");
+        VALUES.put("instance", "instance-by-hand");
+        VALUES.put("title", "it's a title");
+        VALUES.put("content", "it's the content");
+        VALUES.put("replace", "true");
+        VALUES.put("settings", "{\"model\": \"model/by-hand\", \"quiet_ms\": 0}");
+        VALUES.put("chat", "chat-by-hand");
+        VALUES.put("minutes", "30");
+        VALUES.put("question", "what's open today");
+        VALUES.put("vectors", "true");
+        VALUES.put("documents", "[{\"title\": \"it's a title\", \"content\": \"it's the content\"}]");
     }
 
     private static final Pattern REF = Pattern.compile("sql:ref:sql/([\\w-]+\\.sql)");

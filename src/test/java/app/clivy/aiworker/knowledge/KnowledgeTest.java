@@ -180,6 +180,10 @@ class KnowledgeTest extends WorkerTest {
         assertThat(status.path("documents").asInt()).isEqualTo(1);
         assertThat(status.path("documents_pending").asInt()).isZero();
         assertThat(status.path("passages").asInt()).isEqualTo(1);
+        // no instance: every instance's progress (the statement's instance NULL)
+        var allAnswer = call("GET", "/api/knowledge/status", null);
+        assertThat(allAnswer.statusCode()).as(allAnswer.body()).isEqualTo(200);
+        assertThat(JSON.readTree(allAnswer.body()).path("documents").asInt()).as(allAnswer.body()).isGreaterThanOrEqualTo(1);
 
         assertThat(call("DELETE", "/api/documents/" + docId, null).statusCode()).isEqualTo(204);
         assertThat(db.queryForObject("SELECT count(*) FROM knowledge_passages WHERE document_id = ?", Integer.class, docId)).isZero();
