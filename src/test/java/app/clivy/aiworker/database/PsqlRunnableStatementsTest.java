@@ -42,6 +42,12 @@ class PsqlRunnableStatementsTest extends BundleTest {
         VALUES.put("errorMsg", "it's down");
         VALUES.put("delaySeconds", "30");
         VALUES.put("smallerContext", "5");
+        // 22z: the statements of the job's run (04-run-job, 05-context, 13-media, 14-agent)
+        VALUES.put("instance", "shop-by-hand");
+        VALUES.put("chat", "chat-by-hand");
+        VALUES.put("transcript", "it's a voice note");
+        VALUES.put("cost", "0.0012");
+        VALUES.put("job_id", "0");
     }
 
     private static final Pattern REF = Pattern.compile("sql:ref:sql/([\\w-]+\\.sql)");
