@@ -48,6 +48,11 @@ class PsqlRunnableStatementsTest extends BundleTest {
         VALUES.put("transcript", "it's a voice note");
         VALUES.put("cost", "0.0012");
         VALUES.put("job_id", "0");
+        VALUES.put("message_id", "0");
+        VALUES.put("context_messages", "20");
+        VALUES.put("question", "what's the price?");
+        VALUES.put("fillerWords", "ya dong kak");
+        VALUES.put("keyword", "opt_out");
     }
 
     private static final Pattern REF = Pattern.compile("sql:ref:sql/([\\w-]+\\.sql)");
