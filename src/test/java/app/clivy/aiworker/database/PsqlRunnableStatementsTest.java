@@ -53,6 +53,7 @@ class PsqlRunnableStatementsTest extends BundleTest {
         VALUES.put("question", "what's the price?");
         VALUES.put("fillerWords", "ya dong kak");
         VALUES.put("keyword", "opt_out");
+        VALUES.put("handoverMinutes", "30");
     }
 
     private static final Pattern REF = Pattern.compile("sql:ref:sql/([\\w-]+\\.sql)");
