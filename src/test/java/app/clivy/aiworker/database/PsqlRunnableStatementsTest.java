@@ -54,6 +54,11 @@ class PsqlRunnableStatementsTest extends BundleTest {
         VALUES.put("fillerWords", "ya dong kak");
         VALUES.put("keyword", "opt_out");
         VALUES.put("handoverMinutes", "30");
+        VALUES.put("failures", "3");
+        VALUES.put("minutes", "30");
+        VALUES.put("message", "we're back at 08:00");
+        VALUES.put("closedSince", "2026-01-01T18:00:00+07:00");
+        VALUES.put("silentOutput", "{\"skipped\": \"after_hours\"}");
     }
 
     private static final Pattern REF = Pattern.compile("sql:ref:sql/([\\w-]+\\.sql)");
