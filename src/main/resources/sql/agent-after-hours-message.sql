@@ -9,25 +9,25 @@
 WITH held AS (
     SELECT id, instance, chat
       FROM ai_jobs
-     WHERE id = :#${variable.job[id]} AND status = 'processing' AND lease_token = :#${variable.job[lease_token]}
+     WHERE id = :id AND status = 'processing' AND lease_token = :lease_token
        FOR UPDATE
 ), notice AS (
     INSERT INTO after_hours_notices (instance, chat, closed_since, job_id)
-    SELECT instance, chat, CAST(:#closedSince AS timestamptz), id FROM held
+    SELECT instance, chat, CAST(:'closedSince' AS timestamptz), id FROM held
     ON CONFLICT DO NOTHING
     RETURNING job_id
 ), done AS (
     UPDATE ai_jobs j
        SET status = 'done',
-           output_json = CASE WHEN EXISTS (SELECT 1 FROM notice) THEN CAST(:#${variable.output} AS jsonb)
-                              ELSE CAST(:#silentOutput AS jsonb) END,
+           output_json = CASE WHEN EXISTS (SELECT 1 FROM notice) THEN CAST(:'output' AS jsonb)
+                              ELSE CAST(:'silentOutput' AS jsonb) END,
            error_class = NULL, error_msg = NULL, locked_by = NULL, locked_until = NULL, lease_token = NULL
       FROM held
      WHERE j.id = held.id
  RETURNING j.id
 ), reply AS (
     INSERT INTO messages (instance, chat, direction, author, body, job_id, delivery_status, delivery_run_at)
-    SELECT held.instance, held.chat, 'out', 'ai', CAST(:#message AS text), held.id, CAST(:#deliveryStatus AS text), now()
+    SELECT held.instance, held.chat, 'out', 'ai', CAST(:'message' AS text), held.id, CAST(:'deliveryStatus' AS text), now()
       FROM held JOIN notice ON notice.job_id = held.id
     RETURNING job_id
 )

@@ -5,13 +5,13 @@
 SELECT m.id, m.instance, m.chat, m.gateway, m.gateway_account, m.reply_to, m.gateway_message_id
   FROM (SELECT j.message_id
           FROM ai_jobs j
-         WHERE j.id = :#${variable.job[id]}
+         WHERE j.id = :id
         UNION ALL
         SELECT a.message_id
           FROM ai_jobs j
           JOIN ai_jobs a ON a.instance = j.instance AND a.chat = j.chat AND a.id < j.id
                         AND a.status = 'pending' AND a.quiet_ms > 0
-         WHERE j.id = :#${variable.job[id]} AND j.quiet_ms > 0) answered
+         WHERE j.id = :id AND j.quiet_ms > 0) answered
   JOIN messages m ON m.id = answered.message_id
  WHERE m.direction = 'in' AND m.gateway_message_id IS NOT NULL
  ORDER BY m.id DESC

@@ -4,13 +4,13 @@
 WITH before AS (
     SELECT opted_out_at, started_at
       FROM chat_switches
-     WHERE instance = :#${variable.job[instance]} AND chat = :#${variable.job[chat]}
+     WHERE instance = :'instance' AND chat = :'chat'
 ), applied AS (
     INSERT INTO chat_switches AS s (instance, chat, opted_out_at, started_at, changed_by)
-    SELECT CAST(:#${variable.job[instance]} AS text), CAST(:#${variable.job[chat]} AS text),
-           CASE WHEN CAST(:#${variable.keyword} AS text) = 'opt_out' THEN now() END,
-           CASE WHEN CAST(:#${variable.keyword} AS text) = 'start' THEN now() END, 'customer'
-     WHERE CAST(:#${variable.keyword} AS text) IN ('opt_out', 'start')
+    SELECT CAST(:'instance' AS text), CAST(:'chat' AS text),
+           CASE WHEN CAST(:'keyword' AS text) = 'opt_out' THEN now() END,
+           CASE WHEN CAST(:'keyword' AS text) = 'start' THEN now() END, 'customer'
+     WHERE CAST(:'keyword' AS text) IN ('opt_out', 'start')
     ON CONFLICT (instance, chat) DO UPDATE
         SET opted_out_at = CASE WHEN EXCLUDED.opted_out_at IS NULL THEN NULL
                                 ELSE COALESCE(s.opted_out_at, EXCLUDED.opted_out_at) END,

@@ -6,36 +6,36 @@
 WITH recent AS (
     SELECT status
       FROM ai_jobs
-     WHERE instance = :#${variable.job[instance]} AND chat = :#${variable.job[chat]} AND status IN ('done', 'failed')
+     WHERE instance = :'instance' AND chat = :'chat' AND status IN ('done', 'failed')
        AND (output_json -> 'answered_by_job') IS NULL
      ORDER BY id DESC
-     LIMIT CAST(:#failures AS integer)
+     LIMIT CAST(:failures AS integer)
 ), due AS (
     SELECT 1 AS due
-     WHERE (SELECT count(*) FROM recent WHERE status = 'failed') = CAST(:#failures AS integer)
+     WHERE (SELECT count(*) FROM recent WHERE status = 'failed') = CAST(:failures AS integer)
        AND NOT EXISTS (SELECT 1 FROM chat_handoffs h
-                        WHERE h.instance = :#${variable.job[instance]} AND h.chat = :#${variable.job[chat]}
+                        WHERE h.instance = :'instance' AND h.chat = :'chat'
                           AND h.human_until > now())
 ), handoff AS (
     INSERT INTO chat_handoffs AS h (instance, chat, human_until, changed_by)
-    SELECT CAST(:#${variable.job[instance]} AS text), CAST(:#${variable.job[chat]} AS text),
-           now() + make_interval(mins => CAST(:#minutes AS integer)), 'ai'
+    SELECT CAST(:'instance' AS text), CAST(:'chat' AS text),
+           now() + make_interval(mins => CAST(:minutes AS integer)), 'ai'
       FROM due
     ON CONFLICT (instance, chat) DO UPDATE
         SET human_until = GREATEST(h.human_until, EXCLUDED.human_until), changed_by = 'ai', updated_at = now()
     RETURNING human_until
 ), reply AS (
     INSERT INTO messages (instance, chat, direction, author, body, job_id, delivery_status, delivery_run_at)
-    SELECT CAST(:#${variable.job[instance]} AS text), CAST(:#${variable.job[chat]} AS text), 'out', 'ai',
-           CAST(:#message AS text), CAST(:#${variable.job[id]} AS bigint), CAST(:#deliveryStatus AS text), now()
+    SELECT CAST(:'instance' AS text), CAST(:'chat' AS text), 'out', 'ai',
+           CAST(:'message' AS text), CAST(:id AS bigint), CAST(:'deliveryStatus' AS text), now()
       FROM handoff
     ON CONFLICT DO NOTHING
     RETURNING job_id
 ), job AS (
     UPDATE ai_jobs
        SET output_json = COALESCE(output_json, '{}'::jsonb) || jsonb_build_object('handover', jsonb_build_object(
-               'reason', 'failed_jobs', 'note', CAST(:#failures AS integer) || ' jobs in a row failed in this chat'))
-     WHERE id = :#${variable.job[id]} AND EXISTS (SELECT 1 FROM handoff)
+               'reason', 'failed_jobs', 'note', CAST(:failures AS integer) || ' jobs in a row failed in this chat'))
+     WHERE id = :id AND EXISTS (SELECT 1 FROM handoff)
     RETURNING id
 )
 SELECT trim(both '"' from to_jsonb(human_until)::text) AS human_until FROM handoff

@@ -3,8 +3,8 @@
 WITH changed AS (
     UPDATE chat_switches
        SET opted_out_at = NULL, changed_by = 'operator', updated_at = now()
-     WHERE instance = :#${variable.instance} AND chat = :#${variable.chat} AND opted_out_at IS NOT NULL
+     WHERE instance = :'instance' AND chat = :'chat' AND opted_out_at IS NOT NULL
     RETURNING 1
 )
-SELECT jsonb_build_object('instance', CAST(:#${variable.instance} AS text), 'chat', CAST(:#${variable.chat} AS text),
+SELECT jsonb_build_object('instance', CAST(:'instance' AS text), 'chat', CAST(:'chat' AS text),
            'opted_out', false, 'changed', EXISTS (SELECT 1 FROM changed))::text AS json

@@ -8,11 +8,11 @@
 SELECT (SELECT coalesce(json_agg(json_build_object('direction', direction, 'body', body, 'kind', kind) ORDER BY created_at, id), '[]')
           FROM (SELECT id, direction, body, kind, created_at
                   FROM messages
-                 WHERE instance = :#${variable.job[instance]}
-                   AND chat = :#${variable.job[chat]}
-                   AND id < :#${variable.job[message_id]}
+                 WHERE instance = :'instance'
+                   AND chat = :'chat'
+                   AND id < :message_id
                    AND revoked_at IS NULL
                  ORDER BY created_at DESC, id DESC
-                 LIMIT :#${variable.job[context_messages]}) recent)::text AS history,
-       (SELECT version FROM knowledge_versions WHERE instance = :#${variable.job[instance]}) AS knowledge_version,
-       to_json(knowledge_terms(:#${variable.question}, regexp_split_to_array(lower(trim(:#${properties:ai-worker.knowledge.filler-words})), '\s+')))::text AS question_terms
+                 LIMIT :context_messages) recent)::text AS history,
+       (SELECT version FROM knowledge_versions WHERE instance = :'instance') AS knowledge_version,
+       to_json(knowledge_terms(:'question', regexp_split_to_array(lower(trim(:'fillerWords')), '\s+')))::text AS question_terms

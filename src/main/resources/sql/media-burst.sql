@@ -3,9 +3,9 @@
 -- without text. Read only when the prompt's history holds a voice note not yet read.
 SELECT a.id AS job_id, a.message_id, a.instance, a.input_json::text AS input_json
   FROM ai_jobs a
- WHERE a.instance = :#${variable.job[instance]}
-   AND a.chat = :#${variable.job[chat]}
-   AND a.id < :#${variable.job[id]}
+ WHERE a.instance = :'instance'
+   AND a.chat = :'chat'
+   AND a.id < :id
    AND a.status = 'pending' AND a.quiet_ms > 0
    AND a.input_json ->> 'kind' = 'audio'
    AND a.input_json ->> 'no_text' IS NOT NULL

@@ -3,12 +3,12 @@
 -- transcription's cost), in one statement. Only the claim holding the job writes (its lease token).
 WITH job AS (
     UPDATE ai_jobs
-       SET input_json = input_json || jsonb_build_object('text', CAST(:#${variable.media[transcript]} AS text),
+       SET input_json = input_json || jsonb_build_object('text', CAST(:'transcript' AS text),
                                                          'transcribed', true,
-                                                         'transcription_cost', CAST(:#${variable.media[cost]} AS numeric))
-     WHERE id = :#${variable.job[id]} AND lease_token = :#${variable.job[lease_token]}
+                                                         'transcription_cost', CAST(:'cost' AS numeric))
+     WHERE id = :id AND lease_token = :lease_token
  RETURNING message_id
 )
 UPDATE messages
-   SET body = CAST(:#${variable.media[transcript]} AS text)
+   SET body = CAST(:'transcript' AS text)
  WHERE id IN (SELECT message_id FROM job)

@@ -69,6 +69,23 @@ class PsqlRunnableStatementsTest extends BundleTest {
         VALUES.put("question", "what's open today");
         VALUES.put("vectors", "true");
         VALUES.put("documents", "[{\"title\": \"it's a title\", \"content\": \"it's the content\"}]");
+        // 22z: the statements of the job's run (04-run-job, 05-context, 13-media, 14-agent)
+        VALUES.put("instance", "shop-by-hand");
+        VALUES.put("chat", "chat-by-hand");
+        VALUES.put("transcript", "it's a voice note");
+        VALUES.put("cost", "0.0012");
+        VALUES.put("job_id", "0");
+        VALUES.put("message_id", "0");
+        VALUES.put("context_messages", "20");
+        VALUES.put("question", "what's the price?");
+        VALUES.put("fillerWords", "ya dong kak");
+        VALUES.put("keyword", "opt_out");
+        VALUES.put("handoverMinutes", "30");
+        VALUES.put("failures", "3");
+        VALUES.put("minutes", "30");
+        VALUES.put("message", "we're back at 08:00");
+        VALUES.put("closedSince", "2026-01-01T18:00:00+07:00");
+        VALUES.put("silentOutput", "{\"skipped\": \"after_hours\"}");
     }
 
     private static final Pattern REF = Pattern.compile("sql:ref:sql/([\\w-]+\\.sql)");
