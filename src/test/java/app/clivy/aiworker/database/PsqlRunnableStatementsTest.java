@@ -73,6 +73,7 @@ class PsqlRunnableStatementsTest extends BundleTest {
         VALUES.put("gatewayAccount", "account-by-hand");
         VALUES.put("replyTo", "reply-to-by-hand");
         VALUES.put("sentAt", "2026-01-01T00:00:00Z");
+        VALUES.put("jobId", "0");
     }
 
     private static final Pattern REF = Pattern.compile("sql:ref:sql/([\\w-]+\\.sql)");
