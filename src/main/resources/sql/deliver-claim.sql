@@ -9,7 +9,7 @@
 UPDATE messages m
    SET delivery_attempts     = m.delivery_attempts + 1,
        delivery_lease_token  = nextval('lease_tokens'),
-       delivery_locked_until = now() + make_interval(secs => :#leaseSeconds)
+       delivery_locked_until = now() + make_interval(secs => :leaseSeconds)
  WHERE m.id IN (SELECT c.id
                   FROM messages c
                  WHERE c.id IN (SELECT DISTINCT ON (instance, chat) id
@@ -21,7 +21,7 @@ UPDATE messages m
                    AND NOT EXISTS (SELECT 1 FROM instance_delivery_pauses p
                                     WHERE p.instance = c.instance AND p.paused_until > now())
                  ORDER BY c.delivery_run_at, c.id
-                 LIMIT :#slots
+                 LIMIT :slots
                    FOR UPDATE SKIP LOCKED)
 RETURNING m.id, m.instance, m.chat, m.body, m.delivery_attempts, m.delivery_lease_token,
           m.gateway, m.gateway_account, m.reply_to, m.delivery_parts

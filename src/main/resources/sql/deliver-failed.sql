@@ -1,7 +1,7 @@
 -- The reply will not be delivered: a 4xx from the gateway, or the attempts are spent (only by the
 -- claim holding it: its lease token).
 UPDATE messages
-   SET delivery_status = 'failed', delivery_error = :#${variable.deliveryError}, delivery_locked_until = NULL,
+   SET delivery_status = 'failed', delivery_error = :'deliveryError', delivery_locked_until = NULL,
        delivery_lease_token = NULL
- WHERE id = :#${variable.reply[id]} AND delivery_status = 'pending'
-   AND delivery_lease_token = :#${variable.reply[delivery_lease_token]}
+ WHERE id = :id AND delivery_status = 'pending'
+   AND delivery_lease_token = :delivery_lease_token

@@ -4,6 +4,6 @@
 -- its chat's order, when the pause ends.
 UPDATE messages
    SET delivery_attempts = delivery_attempts - 1, delivery_locked_until = NULL, delivery_lease_token = NULL,
-       delivery_run_at = now(), delivery_error = :#${variable.deliveryError}
- WHERE id = :#${variable.reply[id]} AND delivery_status = 'pending'
-   AND delivery_lease_token = :#${variable.reply[delivery_lease_token]}
+       delivery_run_at = now(), delivery_error = :'deliveryError'
+ WHERE id = :id AND delivery_status = 'pending'
+   AND delivery_lease_token = :delivery_lease_token

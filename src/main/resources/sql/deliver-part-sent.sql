@@ -3,16 +3,16 @@
 -- gateway_reply_id is then the last part's; each part keeps its own in reply_parts).
 WITH part AS (
     UPDATE reply_parts p
-       SET sent_at = now(), gateway_reply_id = :#${variable.gatewayReplyId}
+       SET sent_at = now(), gateway_reply_id = :'gatewayReplyId'
       FROM messages m
-     WHERE p.message_id = :#${variable.reply[id]} AND p.part = :#${variable.partNumber} AND p.sent_at IS NULL
+     WHERE p.message_id = :id AND p.part = :partNumber AND p.sent_at IS NULL
        AND m.id = p.message_id AND m.delivery_status = 'pending'
-       AND m.delivery_lease_token = :#${variable.reply[delivery_lease_token]}
+       AND m.delivery_lease_token = :delivery_lease_token
  RETURNING p.message_id, p.part, p.part = m.delivery_parts AS last
 )
 UPDATE messages m
    SET delivery_parts_sent   = part.part,
-       gateway_reply_id      = :#${variable.gatewayReplyId},
+       gateway_reply_id      = :'gatewayReplyId',
        delivery_error        = NULL,
        delivery_status       = CASE WHEN part.last THEN 'sent' ELSE m.delivery_status END,
        delivered_at          = CASE WHEN part.last THEN now() ELSE m.delivered_at END,

@@ -2,6 +2,6 @@
 -- (only by the claim holding the reply: its lease token).
 UPDATE messages
    SET delivery_attempts = delivery_attempts - 1, delivery_locked_until = NULL, delivery_lease_token = NULL,
-       delivery_run_at = now() + make_interval(secs => :#delaySeconds)
- WHERE id = :#${variable.reply[id]} AND delivery_status = 'pending'
-   AND delivery_lease_token = :#${variable.reply[delivery_lease_token]}
+       delivery_run_at = now() + make_interval(secs => :delaySeconds)
+ WHERE id = :id AND delivery_status = 'pending'
+   AND delivery_lease_token = :delivery_lease_token

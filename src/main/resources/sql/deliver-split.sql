@@ -4,11 +4,11 @@
 -- No row: another claim has the reply, and this one posts nothing.
 WITH reply AS (
     UPDATE messages
-       SET delivery_parts = jsonb_array_length(CAST(:#${variable.partsJson} AS jsonb))
-     WHERE id = :#${variable.reply[id]} AND delivery_status = 'pending' AND delivery_parts IS NULL
-       AND delivery_lease_token = :#${variable.reply[delivery_lease_token]}
+       SET delivery_parts = jsonb_array_length(CAST(:'partsJson' AS jsonb))
+     WHERE id = :id AND delivery_status = 'pending' AND delivery_parts IS NULL
+       AND delivery_lease_token = :delivery_lease_token
  RETURNING id
 )
 INSERT INTO reply_parts (message_id, part, body)
 SELECT reply.id, p.part, p.body
-  FROM reply, jsonb_array_elements_text(CAST(:#${variable.partsJson} AS jsonb)) WITH ORDINALITY AS p(body, part)
+  FROM reply, jsonb_array_elements_text(CAST(:'partsJson' AS jsonb)) WITH ORDINALITY AS p(body, part)

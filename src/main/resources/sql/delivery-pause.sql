@@ -4,8 +4,8 @@
 -- this transaction's now()), so exactly one of the nodes meeting it posts the alert; a second node
 -- waits for the first's row lock and then sees the pause running.
 INSERT INTO instance_delivery_pauses AS p (instance, paused_at, paused_until, reason, error, updated_at)
-VALUES (:#${variable.reply[instance]}, now(), now() + make_interval(secs => :#${variable.pauseSeconds}),
-        :#${variable.pauseReason}, :#${variable.deliveryError}, now())
+VALUES (:'instance', now(), now() + make_interval(secs => :pauseSeconds),
+        :'pauseReason', :'deliveryError', now())
 ON CONFLICT (instance) DO UPDATE
    SET paused_at    = CASE WHEN p.paused_until > now() THEN p.paused_at ELSE now() END,
        paused_until = GREATEST(p.paused_until, EXCLUDED.paused_until),

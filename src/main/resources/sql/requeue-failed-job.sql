@@ -2,5 +2,5 @@
 UPDATE ai_jobs
    SET status = 'pending', attempts = 0, run_at = now(), error_class = NULL, error_msg = NULL,
        locked_by = NULL, locked_until = NULL
- WHERE id = :#${body} AND status = 'failed'
+ WHERE id = :jobId AND status = 'failed'
 RETURNING id, pg_notify('ai_jobs_channel', id::text)

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
@@ -40,14 +39,12 @@ public class DeliveryPauses {
     }
 
     /** The reason of the restriction answer the route caught (spam_rate_limit, rate_overlimit ...). */
-    public String reason(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    public String reason(Throwable caught) {
         return caught instanceof GatewayNumberRestrictedException restricted ? restricted.getReason() : "restricted";
     }
 
     /** The gateway's answer as the reply row and the pause row keep it (shortened, digit runs masked). */
-    public String error(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    public String error(Throwable caught) {
         return caught == null ? "restricted" : caught.getMessage();
     }
 

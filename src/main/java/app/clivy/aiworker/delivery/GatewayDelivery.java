@@ -218,12 +218,19 @@ public class GatewayDelivery {
     }
 
     /**
-     * Names the failure caught by the route's onException: variables {@code deliveryError} and
-     * {@code delayMs} (exponential backoff from {@code retry-base-ms}, capped at {@code retry-max-ms},
-     * with jitter; a longer {@code Retry-After} wins) and {@code lastAttempt}.
+     * The failure of a reply's delivery as the routes keep it: {@code deliveryError}, {@code delayMs}
+     * and {@code delaySeconds} (the same wait, text with one decimal, for the log line) and
+     * {@code lastAttempt} (the reply's attempts are spent).
      */
-    public void describe(Exchange exchange) {
-        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    public record Failure(String deliveryError, long delayMs, String delaySeconds, boolean lastAttempt) {
+    }
+
+    /**
+     * Names the failure caught by the route's onException: the error, the wait before the next
+     * attempt (exponential backoff from {@code retry-base-ms}, capped at {@code retry-max-ms}, with
+     * jitter; a longer {@code Retry-After} wins) and whether this was the last attempt.
+     */
+    public Failure describe(Throwable caught, Map<String, Object> reply) {
         String error;
         long retryAfterMs = 0;
         if (caught instanceof GatewayRetryableException retry) {
@@ -237,14 +244,10 @@ public class GatewayDelivery {
         } else {
             error = caught == null ? "unknown" : caught.getMessage();
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> reply = exchange.getVariable("reply", Map.class);
         int attempts = ((Number) reply.get("delivery_attempts")).intValue();
-        exchange.setVariable("deliveryError", error);
         long delayMs = Math.max(retryAfterMs, backoffMs(attempts));
-        exchange.setVariable("delayMs", delayMs);
-        exchange.setVariable("delaySeconds", String.format(java.util.Locale.ROOT, "%.1f", delayMs / 1000.0));
-        exchange.setVariable("lastAttempt", attempts >= maxAttempts);
+        return new Failure(error, delayMs, String.format(java.util.Locale.ROOT, "%.1f", delayMs / 1000.0),
+                attempts >= maxAttempts);
     }
 
     /** base * 2^(attempt-1), capped, then "equal jitter": between half and all of it. */

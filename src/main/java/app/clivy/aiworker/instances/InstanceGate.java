@@ -1,9 +1,6 @@
 package app.clivy.aiworker.instances;
 
 import java.math.BigDecimal;
-import java.util.Map;
-
-import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,21 +21,21 @@ public class InstanceGate {
         this.defaults = defaults;
     }
 
-    /**
-     * Sets variable {@code settings}, {@code capUsd} when the instance has a daily cap and
-     * {@code globalCapUsd} when all instances together have one; throws
-     * {@link InstanceDisabledException} for a disabled instance.
-     */
-    public void check(Exchange exchange) {
-        Map<?, ?> job = exchange.getVariable("job", Map.class);
-        String instance = String.valueOf(job.get("instance"));
-        EffectiveSettings s = settings.of(instance);
-        exchange.setVariable("settings", s);
+    /** The instance's settings (its daily cap: {@code dailySpendCapUsd}, null = none). */
+    public EffectiveSettings settings(Object instance) {
+        return settings.of(String.valueOf(instance));
+    }
+
+    /** Throws {@link InstanceDisabledException} when the instance is disabled in its settings. */
+    public void check(Object instance, EffectiveSettings s) {
         if (!s.enabled()) {
             throw new InstanceDisabledException("instance " + instance + " is disabled in its settings; no call made");
         }
-        exchange.setVariable("capUsd", s.dailySpendCapUsd());
-        exchange.setVariable("globalCapUsd", defaults.globalCapOrNull());
+    }
+
+    /** The daily cap of all instances together, null when there is none. */
+    public BigDecimal globalCap() {
+        return defaults.globalCapOrNull();
     }
 
     /** Whether {@code spent} is at or over {@code cap}. */
@@ -47,18 +44,17 @@ public class InstanceGate {
     }
 
     /** Ends the job of an instance over its cap: failed, class budget, no call. */
-    public void refuse(Exchange exchange) {
-        Map<?, ?> job = exchange.getVariable("job", Map.class);
-        throw new SpendCapReachedException("Daily spend cap reached (budget): instance " + job.get("instance")
-                + " spent " + usd(exchange.getVariable("spentUsd", BigDecimal.class)) + " USD today (UTC), its cap is "
-                + usd(exchange.getVariable("capUsd", BigDecimal.class)) + " USD; no call made until the day ends");
+    public void refuse(Object instance, BigDecimal spentUsd, BigDecimal capUsd) {
+        throw new SpendCapReachedException("Daily spend cap reached (budget): instance " + instance
+                + " spent " + usd(spentUsd) + " USD today (UTC), its cap is "
+                + usd(capUsd) + " USD; no call made until the day ends");
     }
 
     /** Ends the job when all instances together are over the global cap: failed, class budget, no call. */
-    public void refuseGlobal(Exchange exchange) {
+    public void refuseGlobal(BigDecimal globalSpentUsd, BigDecimal globalCapUsd) {
         throw new SpendCapReachedException("Global daily spend cap reached (budget): all instances together spent "
-                + usd(exchange.getVariable("globalSpentUsd", BigDecimal.class)) + " USD today (UTC), the global cap is "
-                + usd(exchange.getVariable("globalCapUsd", BigDecimal.class)) + " USD; no call made until the day ends");
+                + usd(globalSpentUsd) + " USD today (UTC), the global cap is "
+                + usd(globalCapUsd) + " USD; no call made until the day ends");
     }
 
     static String usd(BigDecimal amount) {

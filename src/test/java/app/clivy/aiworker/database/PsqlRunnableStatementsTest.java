@@ -86,6 +86,38 @@ class PsqlRunnableStatementsTest extends BundleTest {
         VALUES.put("message", "we're back at 08:00");
         VALUES.put("closedSince", "2026-01-01T18:00:00+07:00");
         VALUES.put("silentOutput", "{\"skipped\": \"after_hours\"}");
+        // 22x: intake, credits, instance gate, delivery, number health, operations
+        VALUES.put("instance", "instance-by-hand");
+        VALUES.put("takenAt", "2026-01-01T00:00:00Z");
+        VALUES.put("source", "credits");
+        VALUES.put("total", "10.5");
+        VALUES.put("balance", "NULL");
+        VALUES.put("totalUsage", "2");
+        VALUES.put("usageToday", "NULL");
+        VALUES.put("ratePerDay", "0.25");
+        VALUES.put("level", "OK");
+        VALUES.put("delivery_lease_token", "0");
+        VALUES.put("gatewayReplyId", "gateway-id-by-hand");
+        VALUES.put("partsJson", "[\"first part\", \"it's the second\"]");
+        VALUES.put("partNumber", "1");
+        VALUES.put("delayMs", "1500");
+        VALUES.put("deliveryError", "it's restricted");
+        VALUES.put("pauseSeconds", "600");
+        VALUES.put("pauseReason", "spam_rate_limit");
+        VALUES.put("change", "edit");
+        VALUES.put("text", "it's the new text");
+        VALUES.put("target", "gateway-message-by-hand");
+        VALUES.put("gatewayMessageId", "gateway-message-by-hand");
+        VALUES.put("chat", "chat-by-hand");
+        VALUES.put("echoMinutes", "10");
+        VALUES.put("handoffMinutes", "30");
+        VALUES.put("sender", "sender-by-hand");
+        VALUES.put("pushName", "Pat O'Hand");
+        VALUES.put("gateway", "wuzapi");
+        VALUES.put("gatewayAccount", "account-by-hand");
+        VALUES.put("replyTo", "reply-to-by-hand");
+        VALUES.put("sentAt", "2026-01-01T00:00:00Z");
+        VALUES.put("jobId", "0");
     }
 
     private static final Pattern REF = Pattern.compile("sql:ref:sql/([\\w-]+\\.sql)");
