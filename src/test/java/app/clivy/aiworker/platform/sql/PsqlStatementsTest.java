@@ -83,6 +83,21 @@ class PsqlStatementsTest {
         }
     }
 
+    @Test
+    void everyStatementARouteRunsIsAPsqlFileNamedByRef() throws Exception {
+        try (Stream<Path> files = Files.list(ROUTES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".camel.yaml")).toList()) {
+                assertThat(Files.readString(file)).as(file + ": camel-sql's classpath query, not the psql file by ref")
+                        .doesNotContain("sql:classpath:");
+            }
+        }
+        try (Stream<Path> files = Files.list(SQL)) {
+            for (Path file : files.toList()) {
+                assertThat(Files.readString(file)).as(file + ": camel-sql's :# parameter, not psql's variable").doesNotContain(":#");
+            }
+        }
+    }
+
     /** The JDBC parameters camel-sql gives the driver: its {@code ?} outside literals and comments. */
     private static int jdbcParameters(Path file) throws Exception {
         String query = SqlHelper.resolvePlaceholders(PsqlStatements.toCamelSql(Files.readString(file)), "#");
