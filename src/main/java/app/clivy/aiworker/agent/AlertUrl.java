@@ -3,7 +3,6 @@ package app.clivy.aiworker.agent;
 import app.clivy.aiworker.credits.CreditAlert;
 import app.clivy.aiworker.instances.InstanceSettingsCache;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;
 
 /**
@@ -15,7 +14,6 @@ import org.springframework.stereotype.Component;
 @Component("alertUrl")
 public class AlertUrl {
 
-    private final ObjectMapper json = new ObjectMapper();
     private final CreditAlert global;
     private final InstanceSettingsCache instances;
 
@@ -36,16 +34,8 @@ public class AlertUrl {
     }
 
     private String own(String instance) {
-        String stored = instances.agent(instance);
-        if (stored == null) {
-            return null;
-        }
-        try {
-            JsonNode url = json.readTree(stored).path("alert_url");
-            return url.isTextual() && !url.asText().isBlank() ? url.asText().strip() : null;
-        } catch (java.io.IOException e) {
-            return null;
-        }
+        JsonNode url = instances.agentSettings(instance).path("alert_url");
+        return url.isTextual() && !url.asText().isBlank() ? url.asText().strip() : null;
     }
 
     /** Checks an {@code agent.alert_url} given to the admin API: an absolute http(s) URL with a host. */

@@ -122,15 +122,7 @@ public class ChatKeywords {
     }
 
     private JsonNode own(String instance) {
-        String stored = instances.agent(instance);
-        if (stored == null) {
-            return json.createObjectNode();
-        }
-        try {
-            return json.readTree(stored);
-        } catch (Exception e) {
-            return json.createObjectNode();
-        }
+        return instances.agentSettings(instance);
     }
 
     /** A message or keyword compared: trimmed, lower case, accents and punctuation around it gone. */

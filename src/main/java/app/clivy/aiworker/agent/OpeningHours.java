@@ -201,15 +201,7 @@ public class OpeningHours {
     }
 
     private JsonNode own(String instance) {
-        String stored = instances.agent(instance);
-        if (stored == null) {
-            return json.createObjectNode();
-        }
-        try {
-            return json.readTree(stored);
-        } catch (Exception e) {
-            return json.createObjectNode();
-        }
+        return instances.agentSettings(instance);
     }
 
     /** Checks one opening-hours field of an instance's {@code agent} settings (admin API): 400 naming it. */

@@ -13,6 +13,8 @@ import java.util.Map;
 
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import app.clivy.aiworker.worker.WorkerSettings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -26,6 +28,8 @@ import org.springframework.stereotype.Component;
  */
 @Component("instanceSettings")
 public class InstanceSettingsCache {
+
+    private static final ObjectMapper AGENT_JSON = new ObjectMapper();
 
     private final JdbcTemplate db;
     private final String sql;
@@ -64,6 +68,22 @@ public class InstanceSettingsCache {
     public String agent(String instance) {
         Row row = rows().get(instance);
         return row == null ? null : row.agent;
+    }
+
+    /**
+     * The instance's own agent settings ({@code instance_settings.agent}, admin API) as JSON: an empty
+     * object when it has none, or none that can be read (the defaults then apply field by field).
+     */
+    public JsonNode agentSettings(String instance) {
+        String stored = agent(instance);
+        if (stored != null) {
+            try {
+                return AGENT_JSON.readTree(stored);
+            } catch (IOException e) {
+                // stored by the admin API as JSON; unreadable all the same: the defaults
+            }
+        }
+        return AGENT_JSON.createObjectNode();
     }
 
     /** Drops the cached table: the next job reads it again (after a change through the admin API). */
