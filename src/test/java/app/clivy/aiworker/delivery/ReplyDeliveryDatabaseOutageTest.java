@@ -106,7 +106,7 @@ class ReplyDeliveryDatabaseOutageTest extends DeliveryTest {
         // the write that failed was tried again (the same exchange, not a new claim)
         assertThat(redelivered).isNotEmpty().allSatisfy(r -> {
             assertThat(r.replyId()).isEqualTo(id);
-            assertThat(r.step()).isEqualTo("sql://classpath:sql/deliver-sent.sql");
+            assertThat(r.step()).isEqualTo("sql://ref:sql/deliver-sent.sql");
             assertThat(r.failure()).isInstanceOf(DataAccessException.class);
         });
         assertThat(logs.lines()).contains("📤 Reply #" + id + " to customer " + customer(CHAT) + " sent (gateway id gw-db-outage)");
