@@ -3,14 +3,11 @@ package app.clivy.aiworker.agent;
 import java.time.Clock;
 import java.util.Map;
 
+import app.clivy.aiworker.support.EnvironmentOnly;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.core.env.MutablePropertySources;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,14 +25,7 @@ class OpeningHoursSettingsTest {
     }
 
     private static ApplicationContextRunner withEnvironment(Map<String, Object> variables) {
-        return new ApplicationContextRunner()
-                .withInitializer(context -> {
-                    MutablePropertySources sources = context.getEnvironment().getPropertySources();
-                    sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-                    sources.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-                            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
-                })
-                .withInitializer(new ConfigDataApplicationContextInitializer())
+        return EnvironmentOnly.runner(variables)
                 .withUserConfiguration(Settings.class);
     }
 

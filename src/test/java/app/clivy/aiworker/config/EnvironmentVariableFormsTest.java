@@ -6,13 +6,10 @@ import app.clivy.aiworker.instances.ConversationDefaults;
 import app.clivy.aiworker.instances.InstanceDefaults;
 import app.clivy.aiworker.intake.IntakeSettings;
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
+import app.clivy.aiworker.support.EnvironmentOnly;
 import app.clivy.aiworker.worker.WorkerSettings;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.ConfigDataApplicationContextInitializer;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.core.env.MutablePropertySources;
-import org.springframework.core.env.StandardEnvironment;
-import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,15 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EnvironmentVariableFormsTest {
 
     private static ApplicationContextRunner withEnvironment(Map<String, Object> variables) {
-        return new ApplicationContextRunner()
-                .withInitializer(context -> {
-                    MutablePropertySources sources = context.getEnvironment().getPropertySources();
-                    // only the environment: the build's own system properties (a quiet period of 0) would outrank it
-                    sources.remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
-                    sources.replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-                            StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables));
-                })
-                .withInitializer(new ConfigDataApplicationContextInitializer())
+        return EnvironmentOnly.runner(variables)
                 .withUserConfiguration(SettingsTest.Settings.class)
                 .withPropertyValues("ai-worker.default-node-id=host-1");
     }
