@@ -30,6 +30,7 @@ import org.springframework.stereotype.Component;
 public class InstanceSettingsCache {
 
     private static final ObjectMapper AGENT_JSON = new ObjectMapper();
+    private static final JsonNode NO_AGENT_SETTINGS = AGENT_JSON.createObjectNode();
 
     private final JdbcTemplate db;
     private final String sql;
@@ -64,26 +65,14 @@ public class InstanceSettingsCache {
         return merge(instance, stored == null ? null : Row.of(stored));
     }
 
-    /** The instance's own {@code agent} settings (docs/agent.md) as stored JSON, or null (the defaults). */
-    public String agent(String instance) {
-        Row row = rows().get(instance);
-        return row == null ? null : row.agent;
-    }
-
     /**
-     * The instance's own agent settings ({@code instance_settings.agent}, admin API) as JSON: an empty
-     * object when it has none, or none that can be read (the defaults then apply field by field).
+     * The instance's own agent settings ({@code instance_settings.agent}, admin API; docs/agent.md) as
+     * JSON, parsed once when the table is read: an empty object when it has none, or none that can be
+     * read (the defaults then apply field by field). Read only: it is the cached row's.
      */
     public JsonNode agentSettings(String instance) {
-        String stored = agent(instance);
-        if (stored != null) {
-            try {
-                return AGENT_JSON.readTree(stored);
-            } catch (IOException e) {
-                // stored by the admin API as JSON; unreadable all the same: the defaults
-            }
-        }
-        return AGENT_JSON.createObjectNode();
+        Row row = rows().get(instance);
+        return row == null || row.agent == null ? NO_AGENT_SETTINGS : row.agent;
     }
 
     /** Drops the cached table: the next job reads it again (after a change through the admin API). */
@@ -136,7 +125,7 @@ public class InstanceSettingsCache {
     private record Row(String systemPrompt, String model, List<String> fallbackModels, Boolean enabled,
                        Long quietMs, Integer handoffMinutes, BigDecimal dailySpendCapUsd,
                        // how the AI behaves in a chat (agent/ChatKeywords): JSON, null = the defaults
-                       String agent,
+                       JsonNode agent,
                        // knowledge budget per instance (docs/knowledge.md): null = ai-worker.knowledge.budget-chars
                        Integer knowledgeChars) {
 
@@ -148,8 +137,21 @@ public class InstanceSettingsCache {
                     row.get("quiet_ms") == null ? null : ((Number) row.get("quiet_ms")).longValue(),
                     row.get("handoff_minutes") == null ? null : ((Number) row.get("handoff_minutes")).intValue(),
                     (BigDecimal) row.get("daily_spend_cap_usd"),
-                    row.get("agent") == null ? null : String.valueOf(row.get("agent")),
+                    agentSettings(row.get("agent")),
                     row.get("knowledge_chars") == null ? null : ((Number) row.get("knowledge_chars")).intValue());
+        }
+    }
+
+    /** A stored {@code agent} (jsonb) parsed; null when there is none or it cannot be read (the defaults). */
+    private static JsonNode agentSettings(Object stored) {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            return AGENT_JSON.readTree(String.valueOf(stored));
+        } catch (IOException e) {
+            // stored by the admin API as JSON; unreadable all the same: the defaults
+            return null;
         }
     }
 
