@@ -108,7 +108,7 @@ class HandoverTest extends AgentTest {
         assertThat(alert.path("reason").asText()).isEqualTo("customer_request");
         assertThat(alert.path("job_id").asLong()).isEqualTo(job);
         assertThat(alert.toString()).doesNotContain("628123456789");
-        await().atMost(Duration.ofSeconds(5)).until(() -> logs.contains("📣 Hand-over alert sent: job #" + job + " (customer_request)"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.contains("📣 Hand-over alert sent: job #" + job + " (customer_request)"));
     }
 
     @Test

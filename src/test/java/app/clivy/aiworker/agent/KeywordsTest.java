@@ -114,7 +114,7 @@ class KeywordsTest extends AgentTest {
 
         long hello = postMessage(chat, "Halo bot!");
         awaitDone(hello);
-        await().atMost(Duration.ofSeconds(5)).until(() -> replyOf(hello) != null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> replyOf(hello) != null);
         assertThat(replyOf(hello)).isEqualTo("Silakan (kw-start).");
         long later = postMessage(chat, "kw-start promo apa saja?");
         awaitDone(later);

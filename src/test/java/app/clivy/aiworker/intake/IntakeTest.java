@@ -82,7 +82,7 @@ class IntakeTest extends BundleTest {
                 .isEqualTo(202);
         assertThat(client.get("/webhook/ai?hub.mode=subscribe&hub.verify_token=guess&hub.challenge=1").statusCode())
                 .isEqualTo(403);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(meters.find("http.server.requests").tag("method", "GET").timers()).isNotEmpty());
         assertThat(meters.find("http.server.requests").tag("method", "POST").timers()).isEmpty();
     }

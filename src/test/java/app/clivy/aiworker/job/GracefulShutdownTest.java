@@ -72,7 +72,7 @@ class GracefulShutdownTest {
             // web server still accepts: a webhook now gets 503 shutting_down, not a reset
             Thread closing = new Thread(first::close, "sigterm");
             closing.start();
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
                     .until(() -> logs.contains("🛑 Shutting down server..."));
             var refused = new WebhookClient(port).post("/webhook/ai",
                     WebhookClient.textEvent("shutdown", "s2", "628@s.whatsapp.net", "while stopping"));

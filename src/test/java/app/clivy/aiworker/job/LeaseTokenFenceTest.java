@@ -100,7 +100,7 @@ class LeaseTokenFenceTest extends DeliveryTest {
 
         // the old claim goes on with its delivery: the lease check before the POST stops it
         // the slot its claim would have taken (a claim woken by the insert may hold all of them for a moment)
-        await().atMost(Duration.ofSeconds(5)).until(() -> deliverySlots.reserve(1) == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> deliverySlots.reserve(1) == 1);
         template.sendBody("direct:deliver-reply", new HashMap<>(oldClaim));
         assertThat(logs.lines()).contains("⚠  Reply #" + id + " not sent: its lease was taken over before the POST");
         assertThat(server().findAll(postRequestedFor(urlEqualTo(SEND)).withRequestBody(containing("fence-reply")))).isEmpty();

@@ -47,7 +47,7 @@ class OutcomeMappingTest extends WorkerTest {
         assertThat(db.queryForObject("SELECT body FROM messages WHERE job_id = ? AND direction = 'out'", String.class, id))
                 .isEqualTo("Toko buka jam 9 pagi.");
         // the line follows the row's update, so it may come a moment after the row
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logs.lines())
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(logs.lines())
                 .anyMatch(l -> l.matches("✅ Job #" + id + " completed in \\d+ms \\(tokens: 1234 in, 567 out\\)")));
         assertThat(logs.lines()).anyMatch(l -> l.startsWith("📊 Context size estimate: system=") && l.contains("messages=0"));
         // the seed's monitoring SQL reads these fields

@@ -38,7 +38,7 @@ class ShrinkContextTest extends WorkerTest {
         assertThat(logs.lines()).contains("🔍 Analyzing error for job #" + id + ": context length exceeded",
                 "📏 Context too long, retrying job #" + id + " with 5 messages instead of 10");
         // the line follows the row's update, so it may come a moment after the row
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(logs.lines())
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(logs.lines())
                 .anyMatch(l -> l.matches("✅ Job #" + id + " completed with smaller context in \\d+ms")));
 
         List<LoggedRequest> calls = server().findAll(postRequestedFor(urlEqualTo("/api/v1/chat/completions"))

@@ -64,7 +64,7 @@ class UnexpectedErrorTest extends WorkerTest {
         assertThat((String) parseRow.get("error_msg")).startsWith("Max attempts reached (3/3): Internal error: JsonParseException: Unexpected character");
 
         // logged once per run, with the stack trace
-        await().atMost(Duration.ofSeconds(5)).until(() -> logs.events().stream()
+        await().atMost(Duration.ofSeconds(20)).until(() -> logs.events().stream()
                 .filter(e -> e.getFormattedMessage().startsWith("💥 Job #" + npe + " hit an unexpected error")).count() == 3);
         assertThat(logs.events().stream().filter(e -> e.getFormattedMessage().startsWith("💥 Job #" + npe))
                 .allMatch(e -> e.getThrowableProxy() != null && e.getThrowableProxy().getClassName().equals("java.lang.NullPointerException")))

@@ -100,9 +100,9 @@ class CircuitBreakerTest extends WorkerTest {
         try {
             openRouterCircuitBreaker.transitionToOpenState();
             long probe = postMessage("cb-prompt after half-open");
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10))
                     .until(() -> openRouterCircuitBreaker.getState() != CircuitBreaker.State.OPEN);
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                     .until(() -> !"pending".equals(job(probe).get("status")));
             assertThat(awaitJob(probe, "done", 1)).containsEntry("error_class", null);
 
@@ -111,7 +111,7 @@ class CircuitBreakerTest extends WorkerTest {
             Thread.sleep(300); // its NOTIFY came and found no slot while open
             assertThat(job(held)).containsEntry("status", "pending").containsEntry("attempts", 0);
             openRouterCircuitBreaker.reset(); // what the operator's resetBreaker does
-            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(10))
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(10))
                     .until(() -> !"pending".equals(job(held).get("status")));
             assertThat(awaitJob(held, "done", 1)).containsEntry("error_class", null);
         } finally {

@@ -221,6 +221,6 @@ class ProviderStormTest extends WorkerTest {
         // and once the provider answers again, the next message is answered and the breaker is closed
         long after = postMessage("628990000@s.whatsapp.net", "storm-ok question #" + JOBS + "#");
         assertThat(awaitJob(after, "done", 1)).containsEntry("error_class", null);
-        await().atMost(Duration.ofSeconds(5)).until(() -> openRouterCircuitBreaker.getState() == CircuitBreaker.State.CLOSED);
+        await().atMost(Duration.ofSeconds(20)).until(() -> openRouterCircuitBreaker.getState() == CircuitBreaker.State.CLOSED);
     }
 }

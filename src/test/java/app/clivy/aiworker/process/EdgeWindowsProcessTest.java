@@ -138,7 +138,7 @@ class EdgeWindowsProcessTest {
         assertThat(worker.waitFor(Duration.ofSeconds(30))).as("exits after SIGTERM").isTrue();
         long exited = System.nanoTime();
         // a few more posts against the closed port
-        await().atMost(Duration.ofSeconds(5)).until(() -> posts.stream().anyMatch(a -> a.sentAt() > exited));
+        await().atMost(Duration.ofSeconds(20)).until(() -> posts.stream().anyMatch(a -> a.sentAt() > exited));
         running.set(false);
         poster.join(15_000);
         prober.join(15_000);

@@ -58,7 +58,7 @@ class ShutdownProcessTest {
 
         long signalled = System.nanoTime();
         first.process().destroy(); // SIGTERM
-        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
                 .until(() -> first.output().contains("🛑 Shutting down server..."));
         var refused = client.post("/webhook/ai", WebhookClient.textEvent("sigterm", "term-late", "628@s.whatsapp.net", "too late"));
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
