@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.http.HttpRefusal;
 import app.clivy.aiworker.instances.InstanceSettingsCache;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +34,7 @@ public class ChatKeywords {
             List.of("alert_url"))
             .flatMap(List::stream).toList();
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
     private final AgentSettings defaults;
     private final InstanceSettingsCache instances;
 

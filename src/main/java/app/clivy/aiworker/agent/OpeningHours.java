@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.http.HttpRefusal;
 import app.clivy.aiworker.instances.InstanceSettingsCache;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,7 +38,7 @@ public class OpeningHours {
     static final List<String> MODES = List.of("answer", "message", "silent");
     static final DateTimeFormatter OPENS = DateTimeFormatter.ofPattern("EEE yyyy-MM-dd HH:mm z", Locale.ROOT);
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
     private final AgentSettings.OpeningHoursDefaults defaults;
     private final InstanceSettingsCache instances;
     private final Clock clock;

@@ -3,6 +3,7 @@ package app.clivy.aiworker.agent;
 import java.util.List;
 import java.util.Map;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.delivery.GatewayDelivery;
 import app.clivy.aiworker.gateway.CloudApi;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -25,7 +26,7 @@ public class ReplyParts {
     /** WhatsApp's own limit of one text message, for the gateways that state none. */
     static final int WHATSAPP_LIMIT = 65536;
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
     private final AgentSettings settings;
     private final GatewayDelivery delivery;
     private final CamelContext camel;

@@ -3,6 +3,7 @@ package app.clivy.aiworker.context;
 import java.util.List;
 import java.util.Map;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.instances.EffectiveSettings;
 import app.clivy.aiworker.instances.InstanceSettingsCache;
 import app.clivy.aiworker.knowledge.PassageHit;
@@ -28,7 +29,7 @@ public class ContextBuilder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContextBuilder.class);
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
     private final InstanceSettingsCache settings;
     private final int maxTokens;
     private final double temperature;

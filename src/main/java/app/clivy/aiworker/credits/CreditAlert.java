@@ -3,6 +3,7 @@ package app.clivy.aiworker.credits;
 import java.math.BigDecimal;
 import java.time.Instant;
 
+import app.clivy.aiworker.config.JsonMappers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -18,7 +19,7 @@ import org.springframework.stereotype.Component;
 @Component("creditAlert")
 public class CreditAlert {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.create();
 
     private final String url;
 

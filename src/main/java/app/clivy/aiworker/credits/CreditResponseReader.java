@@ -3,6 +3,7 @@ package app.clivy.aiworker.credits;
 import java.io.IOException;
 import java.math.BigDecimal;
 
+import app.clivy.aiworker.config.JsonMappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;
@@ -17,7 +18,7 @@ public class CreditResponseReader {
     static final String CREDITS_PATH = "/api/v1/credits";
     static final String KEY_PATH = "/api/v1/key";
     private static final int MAX_MESSAGE_CHARS = 200;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.create();
 
     /** {@code {"data":{"total_credits":100.5,"total_usage":25.75}}}: balance = total - usage. */
     public CreditReading credits(Integer status, String body) {

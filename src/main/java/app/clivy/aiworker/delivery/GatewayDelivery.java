@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.gateway.GatewayReply;
 import app.clivy.aiworker.gateway.GatewaySettings;
 import app.clivy.aiworker.gateway.Gateways;
@@ -37,7 +38,7 @@ public class GatewayDelivery {
     /** {@code ai-worker.gateway.type}: the dialect follows the message's gateway. */
     public static final String AUTO = "auto";
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
     private final Environment env;
     private final Gateways gateways;
     private final String url;

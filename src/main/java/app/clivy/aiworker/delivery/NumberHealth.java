@@ -1,5 +1,6 @@
 package app.clivy.aiworker.delivery;
 
+import app.clivy.aiworker.config.JsonMappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -29,7 +30,7 @@ public final class NumberHealth {
         static final Verdict NONE = new Verdict(Kind.NONE, null, 0);
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.create();
 
     private NumberHealth() {
     }

@@ -2,6 +2,7 @@ package app.clivy.aiworker.demo;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import app.clivy.aiworker.config.JsonMappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,7 +17,7 @@ import org.springframework.stereotype.Component;
 public class DemoOpenRouter {
 
     public static final String MODEL = "clivy/offline-demo";
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
     private final AtomicLong ids = new AtomicLong();
 
     public String complete(String requestBody) throws Exception {

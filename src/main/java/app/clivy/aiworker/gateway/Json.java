@@ -1,5 +1,6 @@
 package app.clivy.aiworker.gateway;
 
+import app.clivy.aiworker.config.JsonMappers;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** The small JSON chores of the dialects. */
 final class Json {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.create();
 
     private Json() {
     }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import app.clivy.aiworker.worker.WorkerSettings;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Component;
 @Component("instanceSettings")
 public class InstanceSettingsCache {
 
-    private static final ObjectMapper AGENT_JSON = new ObjectMapper();
+    private static final ObjectMapper AGENT_JSON = JsonMappers.create();
     private static final JsonNode NO_AGENT_SETTINGS = AGENT_JSON.createObjectNode();
 
     private final JdbcTemplate db;

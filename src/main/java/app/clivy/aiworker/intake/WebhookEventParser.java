@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.context.ContextSettings;
 import app.clivy.aiworker.gateway.Gateways;
 import app.clivy.aiworker.gateway.InboundMessage;
@@ -51,7 +52,7 @@ public class WebhookEventParser {
 
     public WebhookEventParser(Gateways gateways, IntakeSettings intake, WorkerSettings worker, ContextSettings context,
                               ConversationSettings conversations, ConversationDefaults conversation) {
-        JsonFactory factory = JsonFactory.builder()
+        JsonFactory factory = JsonMappers.factoryBuilder()
                 .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(intake.maxJsonDepth()).build())
                 // strict: a key twice ("instanceName" of the signer, then another) and anything after the object are 400
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)

@@ -1,5 +1,6 @@
 package app.clivy.aiworker.job;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
@@ -24,7 +25,7 @@ public class JobOutcomes {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobOutcomes.class);
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
     private final long retryDelaySeconds;
     private final long timeoutMs;
 

@@ -3,6 +3,7 @@ package app.clivy.aiworker.knowledge;
 import java.io.IOException;
 import java.util.Map;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.http.HttpRefusal;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,7 +14,7 @@ import org.springframework.stereotype.Component;
 @Component("knowledgeApi")
 public class KnowledgeApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.create();
     private static final int MAX_QUESTION_CHARS = 4000;
     private static final int MAX_DOCUMENT_CHARS = 100_000;
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.demo.DemoSettings;
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,7 +24,7 @@ import org.springframework.stereotype.Component;
 @Component("knowledgeEmbeddings")
 public class KnowledgeEmbeddings {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.create();
 
     private final String apiKey;
     private final String referer;

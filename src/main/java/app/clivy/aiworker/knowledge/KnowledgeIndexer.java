@@ -3,6 +3,7 @@ package app.clivy.aiworker.knowledge;
 import java.util.List;
 import java.util.Map;
 
+import app.clivy.aiworker.config.JsonMappers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,7 +13,7 @@ import org.springframework.stereotype.Component;
 @Component("knowledgeIndexer")
 public class KnowledgeIndexer {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = JsonMappers.create();
 
     private final PassageSplitter splitter;
 

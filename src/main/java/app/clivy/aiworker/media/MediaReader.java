@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.delivery.GatewayDelivery;
 import app.clivy.aiworker.openrouter.OpenRouterSettings;
 import app.clivy.aiworker.openrouter.PermanentProviderException;
@@ -47,7 +48,7 @@ public class MediaReader {
 
     private static final String TRANSCRIPTIONS = "/api/v1/audio/transcriptions";
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
     private final MediaSettings settings;
     private final OpenRouterSettings openRouter;
     private final GatewayDelivery gateways;

@@ -1,5 +1,6 @@
 package app.clivy.aiworker.openrouter;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.demo.DemoSettings;
 import java.math.BigDecimal;
 
@@ -22,7 +23,7 @@ public class OpenRouterCall {
     private static final Logger LOG = LoggerFactory.getLogger(OpenRouterCall.class);
     private static final String STARTED = "openRouterCallStartedNanos";
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
     private final OpenRouterErrorClassifier classifier;
     private final String apiKey;
     private final String referer;

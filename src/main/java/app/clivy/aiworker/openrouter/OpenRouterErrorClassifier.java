@@ -6,6 +6,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
+import app.clivy.aiworker.config.JsonMappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.stereotype.Component;
@@ -23,7 +24,7 @@ public class OpenRouterErrorClassifier {
             Pattern.CASE_INSENSITIVE);
     private static final int MAX_MESSAGE = 300;
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
 
     /**
      * @return the parsed completion, known to hold a non-empty {@code choices[0].message.content}

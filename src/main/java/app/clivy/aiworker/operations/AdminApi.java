@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.http.HttpRefusal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,7 +19,7 @@ public class AdminApi {
     private static final Set<String> STATUSES = Set.of("pending", "processing", "done", "failed");
     private static final int MAX_DOCUMENT_CHARS = 100_000;
     /** strict, as the webhook's: a key twice or anything after the object is 400 */
-    private static final ObjectMapper JSON = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder()
+    private static final ObjectMapper JSON = new ObjectMapper(JsonMappers.factoryBuilder()
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
             .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 

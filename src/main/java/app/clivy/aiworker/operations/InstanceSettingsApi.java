@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import app.clivy.aiworker.config.JsonMappers;
 import app.clivy.aiworker.http.HttpRefusal;
 import app.clivy.aiworker.instances.EffectiveSettings;
 import app.clivy.aiworker.instances.InstanceDefaults;
@@ -44,7 +45,7 @@ public class InstanceSettingsApi {
     static final int MAX_KNOWLEDGE_CHARS = 100_000;
     static final int MAX_CREDENTIAL_CHARS = 512;
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
     private final InstanceSettingsCache settings;
 
     public InstanceSettingsApi(InstanceSettingsCache settings) {

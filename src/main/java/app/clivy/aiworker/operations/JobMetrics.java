@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import app.clivy.aiworker.config.JsonMappers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
@@ -31,7 +32,7 @@ public class JobMetrics {
 
     private final MeterRegistry registry;
     private final JdbcTemplate db;
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = JsonMappers.create();
     private final Timer llmLatency;
     private final DistributionSummary inputTokens;
     private final DistributionSummary outputTokens;
