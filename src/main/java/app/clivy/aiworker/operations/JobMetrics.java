@@ -38,6 +38,8 @@ public class JobMetrics {
     private final DistributionSummary outputTokens;
     private final Counter cost;
     private final Map<String, AtomicLong> byStatus = new ConcurrentHashMap<>();
+    /** the finished-jobs counters by outcome and error class, looked up once, not built per job */
+    private final Map<String, Counter> finished = new ConcurrentHashMap<>();
     private final AtomicLong oldestDueSeconds = new AtomicLong();
     private volatile long queueReadAt;
 
@@ -68,9 +70,10 @@ public class JobMetrics {
         if ("postponed".equals(outcome)) {
             errorClass = "breaker_open";
         }
-        Counter.builder("ai_worker_jobs_finished").description("job runs by outcome")
-                .tag("outcome", outcome).tag("error_class", "done".equals(outcome) ? "" : errorClass)
-                .register(registry).increment();
+        String errorTag = "done".equals(outcome) ? "" : errorClass;
+        finished.computeIfAbsent(outcome + '\n' + errorTag, key -> Counter.builder("ai_worker_jobs_finished")
+                .description("job runs by outcome").tag("outcome", outcome).tag("error_class", errorTag)
+                .register(registry)).increment();
         if ("done".equals(outcome)) {
             String output = exchange.getVariable("output", String.class);
             try {

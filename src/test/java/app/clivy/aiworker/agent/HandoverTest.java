@@ -46,10 +46,29 @@ class HandoverTest extends AgentTest {
 
     @Autowired
     MeterRegistry meters;
+    @Autowired
+    AgentAnswers answers;
 
     static String structured(String action, String reply, String reason, String note) throws Exception {
         return new ObjectMapper().writeValueAsString(Map.of("action", action, "reply", reply, "handover_reason", reason,
                 "handover_note", note));
+    }
+
+    @Test
+    void theAnswerFormatIsAddedAsTheRequestsLastMemberWhateverTheRequestHolds() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String request = json.writeValueAsString(Map.of("model", "m", "messages", java.util.List.of(Map.of("role", "user",
+                "content", "a } and a \"response_format\" in the text {"))));
+        JsonNode withFormat = json.readTree(answers.withAnswerFormat(request));
+        assertThat(withFormat.path("messages")).isEqualTo(json.readTree(request).path("messages"));
+        assertThat(withFormat.at("/response_format/json_schema/schema/required").toString())
+                .isEqualTo("[\"action\",\"reply\",\"handover_reason\",\"handover_note\"]");
+        // an empty object and a request that already names the format are read and written as a tree
+        assertThat(json.readTree(answers.withAnswerFormat("{ }")).fieldNames()).toIterable().containsExactly("response_format");
+        JsonNode replaced = json.readTree(answers.withAnswerFormat("{\"response_format\":{\"type\":\"text\"}}"));
+        assertThat(replaced.at("/response_format/type").asText()).isEqualTo("json_schema");
+        assertThat(answers.handoverReason("{\"reply\":\"say \\\"handover\\\" please\"}")).isNull();
+        assertThat(answers.handoverReason("{\"handover\":{\"reason\":\"policy\"}}")).isEqualTo("policy");
     }
 
     @Test
