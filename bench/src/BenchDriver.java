@@ -1549,6 +1549,9 @@ public class BenchDriver {
         // the reference card's mode: each message answered at once (no chat-level quiet period)
         e.put("AI_WORKER_CONVERSATION_QUIET_MS", System.getenv().getOrDefault("BENCH_QUIET_MS", "0"));
         e.put("AI_WORKER_CREDITS_ALERT_URL", "");
+        // the fake charges 0.0004 USD a call: a full run's 50,000 calls would meet the default 20 USD
+        // global daily cap, after which jobs fail with class budget, as they should in production
+        e.put("AI_WORKER_GLOBAL_DAILY_SPEND_CAP_USD", "0");
         e.putAll(extraEnv);
         if (DB_HOST.isEmpty()) {
             e.put("AI_WORKER_DATA_DIR", TMP.resolve(launch.dataDir()).toString());
