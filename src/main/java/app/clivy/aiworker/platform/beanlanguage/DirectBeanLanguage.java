@@ -61,8 +61,14 @@ public class DirectBeanLanguage extends BeanLanguage {
     private static final Pattern MAP_KEY = Pattern.compile("\\[\\s*(['\"]?)([^\\[\\]'\"${}.?]+)\\1\\s*]");
     private static final Pattern CALL = Pattern.compile("([A-Za-z_$][A-Za-z0-9_$]*)\\((.*)\\)", Pattern.DOTALL);
     private static final Pattern NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*");
-    private static final Pattern ACCESSOR = Pattern.compile("\\??\\.?([A-Za-z_$][A-Za-z0-9_$]*)(\\(\\))?");
-    private static final Map<String, Optional<Method>> ACCESSORS = new ConcurrentHashMap<>();
+    /** OGNL's step on a value, as simple hands it over: {@code .size}, {@code ?.delayMs}, {@code .isEmpty()} */
+    private static final Pattern ACCESSOR = Pattern.compile("\\??\\.([A-Za-z_$][A-Za-z0-9_$]*)(\\(\\))?");
+    private static final ClassValue<Map<String, Optional<Method>>> ACCESSORS = new ClassValue<>() {
+        @Override
+        protected Map<String, Optional<Method>> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
     private static final List<Class<?>> BOUND_BY_CAMEL = List.of(Exchange.class, Message.class, CamelContext.class,
             TypeConverter.class, org.apache.camel.spi.Registry.class);
 
@@ -163,7 +169,7 @@ public class DirectBeanLanguage extends BeanLanguage {
      * else {@code getName()}, else {@code isName()} (a list's {@code .size}, a record's {@code .delayMs}).
      */
     private static Method accessor(Class<?> type, String name) {
-        return ACCESSORS.computeIfAbsent(type.getName() + '#' + name, key -> {
+        return ACCESSORS.get(type).computeIfAbsent(name, key -> {
             String capital = Character.toUpperCase(name.charAt(0)) + name.substring(1);
             for (String candidate : List.of(name, "get" + capital, "is" + capital)) {
                 try {
@@ -234,8 +240,8 @@ public class DirectBeanLanguage extends BeanLanguage {
 
     /** One argument: a simple expression, a quoted text, {@code null}, or a literal the type converter reads (8, true). */
     private Expression argument(String text) {
-        if (text.isEmpty() || text.endsWith(".class")) {
-            return null;
+        if (text.isEmpty() || text.endsWith(".class") || "*".equals(text)) {
+            return null; // a type, or Camel's own binding of that parameter: the stock language
         }
         if (LanguageSupport.hasSimpleFunction(text)) {
             Expression expression = simpleLanguage().createExpression(text);
