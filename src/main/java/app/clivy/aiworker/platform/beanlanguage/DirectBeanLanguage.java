@@ -116,7 +116,7 @@ public class DirectBeanLanguage extends BeanLanguage {
         Object bean = getCamelContext().getRegistry().lookupByName(ref);
         if (named) {
             // a name alone: the stock binding picks the parameters itself, so only a method without any
-            Method only = bean == null ? null : onlyMethod(bean.getClass(), method);
+            Method only = bean == null ? null : onlyMethod(bean.getClass(), method, -1);
             return only != null && only.getParameterCount() == 0 && only.getDeclaringClass() != Object.class
                     ? new DirectCall(bean, ref, method, only, new Expression[0], resultType, stock, false) : null;
         }
@@ -124,16 +124,7 @@ public class DirectBeanLanguage extends BeanLanguage {
         if (bean == null || arguments == null) {
             return null;
         }
-        Method target = null;
-        for (Method candidate : bean.getClass().getMethods()) {
-            if (candidate.getName().equals(call.group(1)) && candidate.getParameterCount() == arguments.size()
-                    && !Modifier.isStatic(candidate.getModifiers())) {
-                if (target != null) {
-                    return null; // overloaded: the stock binding chooses
-                }
-                target = candidate;
-            }
-        }
+        Method target = onlyMethod(bean.getClass(), call.group(1), arguments.size()); // overloaded: the stock binding chooses
         if (target == null || target.getDeclaringClass() == Object.class
                 || Arrays.stream(target.getParameterTypes()).anyMatch(t -> BOUND_BY_CAMEL.stream().anyMatch(b -> b.isAssignableFrom(t)))
                 || Arrays.stream(target.getParameterAnnotations()).anyMatch(a -> a.length > 0)) {
@@ -150,11 +141,12 @@ public class DirectBeanLanguage extends BeanLanguage {
                 OgnlHelper.isValidOgnlExpression(method));
     }
 
-    /** The one public instance method of that name, or null when there is none or several. */
-    private static Method onlyMethod(Class<?> type, String name) {
+    /** The one public instance method of that name (and number of parameters, unless -1), or null when there is none or several. */
+    private static Method onlyMethod(Class<?> type, String name, int parameters) {
         Method only = null;
         for (Method candidate : type.getMethods()) {
-            if (candidate.getName().equals(name) && !Modifier.isStatic(candidate.getModifiers())) {
+            if (candidate.getName().equals(name) && !Modifier.isStatic(candidate.getModifiers())
+                    && (parameters < 0 || candidate.getParameterCount() == parameters)) {
                 if (only != null) {
                     return null;
                 }

@@ -114,6 +114,10 @@ class DirectBeanLanguageTest {
         assertThat(camel.resolveLanguage("simple").createPredicate("${variable.job[human_until]} == null").matches(exchange()))
                 .isTrue();
         assertThat(camel.resolveLanguage("simple").createPredicate("${variable.job[id]} > 5").matches(exchange())).isTrue();
+        // what simple hands the bean language for "[instance]": our map lookup, not a stock bean expression
+        Object job = exchange().getVariable("job");
+        assertThat(camel.resolveLanguage("bean").createExpression(null, new Object[] {null, job, "[instance]"}).toString())
+                .isEqualTo("[instance]");
     }
 
     record Failure(long delayMs, boolean lastAttempt) {
@@ -129,6 +133,8 @@ class DirectBeanLanguageTest {
         assertThat(simple.createPredicate("${body.isEmpty()}").matches(exchange)).isFalse();
         assertThat(simple.createExpression("${variable.failure.delayMs}").evaluate(exchange, Long.class)).isEqualTo(1500L);
         assertThat(simple.createPredicate("${variable.failure.lastAttempt}").matches(exchange)).isTrue();
+        assertThat(camel.resolveLanguage("bean").createExpression(null, new Object[] {null, List.of(1), ".size"}).toString())
+                .startsWith("DirectCall");
         Expression lease = method(camel.resolveLanguage("bean"), "shop", "leaseSeconds");
         assertThat(lease.toString()).startsWith("DirectCall");
         assertThat(lease.evaluate(exchange, Integer.class)).isEqualTo(method(stock(), "shop", "leaseSeconds").evaluate(exchange(), Integer.class))
