@@ -7,7 +7,10 @@
 -- its chat's newest pending job (a newer message starts a newer quiet period) and no job of its chat
 -- is processing, so one claim per chat at a time, across nodes: a concurrent claim that saw the
 -- newest job pending either finds it locked (skipped) or, once committed, re-reads it as processing,
--- and never takes an older job while its snapshot shows a newer one pending.
+-- and never takes an older job while its snapshot shows a newer one pending. Both checks are one
+-- probe of the chat's open jobs (ai_jobs_chat_open), whatever the planner's statistics say: with a
+-- backlog the planner has not seen yet, a check it may run against the whole queue made each claim
+-- read the backlog once per candidate (seconds per claim at a few thousand pending jobs).
 -- Each job comes with its chat's handoff: human_until while a human agent has the chat, else null;
 -- and the contact's own switch of the AI (V14, docs/agent.md): chat_switch opted_out, started or null.
 UPDATE ai_jobs j
@@ -16,19 +19,17 @@ UPDATE ai_jobs j
        locked_by    = :'nodeId',
        lease_token  = nextval('lease_tokens'),
        locked_until = now() + make_interval(secs => :leaseSeconds)
- WHERE j.id IN (SELECT a.id
-                  FROM ai_jobs a
-                 WHERE a.status = 'pending' AND a.run_at <= now()
-                   AND (a.quiet_ms = 0
-                        OR (NOT EXISTS (SELECT 1 FROM ai_jobs n
-                                         WHERE n.instance = a.instance AND n.chat = a.chat AND n.id > a.id
-                                           AND n.status = 'pending' AND n.quiet_ms > 0)
-                            AND NOT EXISTS (SELECT 1 FROM ai_jobs p
-                                             WHERE p.instance = a.instance AND p.chat = a.chat
-                                               AND p.status = 'processing')))
-                 ORDER BY a.run_at, a.id
-                 LIMIT :slots
-                   FOR UPDATE SKIP LOCKED)
+ WHERE j.id = ANY (ARRAY(SELECT a.id
+                           FROM ai_jobs a
+                          WHERE a.status = 'pending' AND a.run_at <= now()
+                            AND (a.quiet_ms = 0
+                                 OR NOT EXISTS (SELECT 1 FROM ai_jobs o
+                                                 WHERE o.instance = a.instance AND o.chat = a.chat
+                                                   AND o.status IN ('pending', 'processing')
+                                                   AND (o.status = 'processing' OR (o.id > a.id AND o.quiet_ms > 0))))
+                          ORDER BY a.run_at, a.id
+                          LIMIT :slots
+                            FOR UPDATE SKIP LOCKED))
 RETURNING j.id, j.message_id, j.instance, j.chat, j.attempts, j.max_attempts, j.context_messages,
           j.input_json::text AS input_json, j.lease_token,
           (SELECT trim(both '"' from to_jsonb(h.human_until)::text)
