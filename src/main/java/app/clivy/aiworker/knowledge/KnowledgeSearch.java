@@ -57,7 +57,7 @@ public class KnowledgeSearch {
     /**
      * @param instance    the job's instance
      * @param context     the row of sql/context.sql: {@code knowledge_version} (null: no passages)
-     *                    and {@code question_terms} (a JSON array)
+     *                    and {@code question_terms} (a JSON array; null without a version)
      * @param vector      the question's embedding, or null
      * @param meaningFail why the question has no embedding although meaning search is on, or null
      * @param budget      characters of passage text the prompt takes
@@ -65,12 +65,12 @@ public class KnowledgeSearch {
     public Retrieval retrieve(String instance, Map<String, Object> context, float[] vector, String meaningFail,
                               int budget) throws IOException {
         Object version = context.get("knowledge_version");
-        List<String> terms = new ArrayList<>();
-        JSON.readTree(String.valueOf(context.get("question_terms"))).forEach(t -> terms.add(t.asText()));
         String meaning = !embeddings.enabled() ? "off" : meaningFail != null ? "failed" : vector == null ? "not_ready" : "used";
         if (version == null) {
             return Retrieval.none(meaning, meaningFail);
         }
+        List<String> terms = new ArrayList<>();
+        JSON.readTree(String.valueOf(context.get("question_terms"))).forEach(t -> terms.add(t.asText()));
         long cpu = CPU.getCurrentThreadCpuTime();
         KnowledgeIndex index = index(instance, ((Number) version).longValue());
         Retrieval ranked = rank(index, terms, vector, meaning, meaningFail, budget);
