@@ -19,7 +19,7 @@ UPDATE messages m
                            FROM messages c
                           WHERE c.delivery_status = 'pending' AND c.delivery_run_at <= now()
                             AND (c.delivery_locked_until IS NULL OR c.delivery_locked_until < now())
-                            -- the chat's oldest pending reply (c is pending, so <= means =; written <= the planner
+                            -- the oldest pending reply of its chat (c is pending, so <= means =; written <= the planner
                             -- expects some replies to pass and walks messages_delivery_due in order, not all of it)
                             AND c.id <= (SELECT min(o.id) FROM messages o
                                           WHERE o.delivery_status = 'pending' AND o.instance = c.instance AND o.chat = c.chat)
