@@ -7,11 +7,12 @@ SELECT m.id, m.instance, m.chat, m.gateway, m.gateway_account, m.reply_to, m.gat
           FROM ai_jobs j
          WHERE j.id = :id
         UNION ALL
+        -- looked up in ai_jobs_chat_open by the chat of the job, as the absorbed jobs of sql/job-done.sql are
         SELECT a.message_id
-          FROM ai_jobs j
-          JOIN ai_jobs a ON a.instance = j.instance AND a.chat = j.chat AND a.id < j.id
-                        AND a.status = 'pending' AND a.quiet_ms > 0
-         WHERE j.id = :id AND j.quiet_ms > 0) answered
+          FROM ai_jobs a
+         WHERE (a.instance, a.chat) = (SELECT j.instance, j.chat FROM ai_jobs j WHERE j.id = :id AND j.quiet_ms > 0)
+           AND a.id < :id AND a.status IN ('pending', 'processing') AND a.status <> 'processing'
+           AND a.quiet_ms > 0) answered
   JOIN messages m ON m.id = answered.message_id
  WHERE m.direction = 'in' AND m.gateway_message_id IS NOT NULL
  ORDER BY m.id DESC

@@ -12,12 +12,15 @@ WITH done AS (
      WHERE id = :id AND status = 'processing' AND lease_token = :lease_token
  RETURNING id, instance, chat, quiet_ms
 ), absorbed AS (
+    -- the older pending jobs of the chat, looked up in ai_jobs_chat_open by the chat of the done job (written
+    -- so that no other index fits: with statistics older than a backlog the planner may otherwise
+    -- read the whole queue for each completion)
     UPDATE ai_jobs a
-       SET status = 'done', output_json = jsonb_build_object('answered_by_job', d.id),
+       SET status = 'done', output_json = jsonb_build_object('answered_by_job', :id),
            error_class = NULL, error_msg = NULL, locked_by = NULL, locked_until = NULL, lease_token = NULL
-      FROM done d
-     WHERE d.quiet_ms > 0 AND a.instance = d.instance AND a.chat = d.chat AND a.id < d.id
-       AND a.status = 'pending' AND a.quiet_ms > 0
+     WHERE (a.instance, a.chat) = (SELECT d.instance, d.chat FROM done d WHERE d.quiet_ms > 0)
+       AND a.id < :id AND a.status IN ('pending', 'processing') AND a.status <> 'processing'
+       AND a.quiet_ms > 0
  RETURNING a.id
 ), reply AS (
     INSERT INTO messages (instance, chat, direction, author, body, job_id, delivery_status, delivery_run_at)
